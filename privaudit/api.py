@@ -1,0 +1,89 @@
+"""The Python API: :func:`scan` (and, with a policy, :func:`privaudit.audit`)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from privaudit.detect.scanner import FindingsSink, TableScanner
+from privaudit.io import Table
+from privaudit.io import read as read_tables
+from privaudit.model import FINDING_COLUMNS, ScanResult
+
+ScanInput = str | Path | pd.DataFrame | list | tuple
+
+
+def _empty_findings() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="str" if c in ("source", "sheet", "column", "entity", "masked") else "int64") for c in FINDING_COLUMNS}).astype({"score": "float64"})
+
+
+def scan(
+    obj: ScanInput,
+    *,
+    progress: bool = False,
+    keep_findings: bool = True,
+    on_findings: FindingsSink | None = None,
+    today: _dt.date | None = None,
+    chunk_rows: int | None = None,
+    on_table: Callable[[Table], None] | None = None,
+) -> ScanResult:
+    """Scan datasets for personal information.
+
+    ``obj`` is a path (file or directory, scanned recursively), a list of paths,
+    or a pandas DataFrame.  Returns a :class:`~privaudit.model.ScanResult` with a
+    :class:`~privaudit.model.DatasetResult` per file or sheet (column profiles,
+    warnings, counts of minors) and ``findings``: one row per finding, columns as
+    in ``shared/contracts.md`` (source, sheet, row, column, entity, start, end,
+    score, masked).
+
+    For very large inputs pass ``keep_findings=False`` (findings are then not
+    collected in memory) and stream them to ``on_findings``, a callable that
+    receives each chunk's findings as a DataFrame.  ``today`` fixes the date the
+    ages of minors are computed against (default: today).
+
+    Raises :class:`privaudit.errors.InputError` for unreadable input.
+    """
+    today = today or _dt.date.today()
+    tables = read_tables(obj, chunk_rows=chunk_rows)
+    kept: list[pd.DataFrame] = []
+
+    def sink(frame: pd.DataFrame) -> None:
+        if keep_findings:
+            kept.append(frame)
+        if on_findings is not None:
+            on_findings(frame)
+
+    bar = _progress_bar(tables) if progress else None
+    datasets = []
+    try:
+        for table in tables:
+            if on_table is not None:
+                on_table(table)
+            scanner = TableScanner(table, today, sink)
+            for chunk in table.chunks():
+                scanner.scan_chunk(chunk)
+                if bar is not None:
+                    bar.update(len(chunk))
+            if not scanner.columns:  # header-only table: profile the empty columns
+                scanner.scan_chunk(pd.DataFrame({c: pd.Series(dtype="str") for c in table.columns}))
+            datasets.append(scanner.finish())
+    finally:
+        if bar is not None:
+            bar.close()
+    findings = pd.concat(kept, ignore_index=True) if kept else _empty_findings()
+    if len(findings):
+        findings = findings.astype({"row": "int64", "start": "int64", "end": "int64", "score": "float64"})
+    return ScanResult(datasets=datasets, findings=findings, scanned_at=today.isoformat())
+
+
+def _progress_bar(tables: list[Table]):
+    """A tqdm bar on stderr that appears only for scans taking more than a second."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=None, unit=" rows", unit_scale=True, delay=1.0, file=sys.stderr, desc="scanning", leave=False)

@@ -1,0 +1,1 @@
+"""Column classification: header dictionaries, attribute vocabularies, names, addresses, and the scanner."""

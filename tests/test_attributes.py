@@ -1,0 +1,246 @@
+"""Attribute vocabularies, dates, ages and amounts from column values."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import faker
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from privaudit.detect.attributes import (
+    ETHNIC_GROUPS,
+    VOCABULARIES,
+    age_share,
+    amount_share,
+    attribute_from_values,
+    date_granularity,
+    date_share,
+    parse_dates,
+    vocabulary_share,
+)
+from privaudit.entities import ATTRIBUTE_ENTITIES
+
+SAMPLES = {
+    "GENDER": ["男", "女", "女", "男性", "女性", "M", "f"],
+    "ETHNICITY": ["汉族", "汉", "回族", "满族", "壮", "蒙古族", "维吾尔族", "土家族"],
+    "RELIGION": ["佛教", "道教", "伊斯兰教", "天主教", "基督教", "无", "无宗教信仰", "其他"],
+    "MARITAL_STATUS": ["未婚", "已婚", "初婚", "再婚", "复婚", "离婚", "丧偶", "离异"],
+    "POLITICAL_AFFILIATION": ["中共党员", "中共预备党员", "共青团员", "群众", "民盟盟员", "九三学社社员", "无党派人士"],
+    "HEALTH": ["健康", "良好", "一般", "较差", "慢性病", "高血压", "糖尿病", "残疾", "重病", "视力残疾", "肢体残疾二级",
+               "精神残疾", "智力残疾", "听力残疾", "言语残疾"],
+    "EDUCATION": ["小学", "初中", "高中", "中专", "大专", "本科", "硕士", "博士", "研究生", "文盲", "半文盲"],
+    "PROPERTY": ["自有住房", "自有产权", "租赁", "租住", "公租房", "廉租房", "借住", "商品房", "房改房", "宅基地"],
+    "FINANCIAL": ["低保户", "特困", "五保户", "低收入", "建档立卡", "非低保"],
+    "FAMILY": ["户主", "配偶", "妻", "夫", "子", "女", "长子", "次女", "孙子", "父亲", "母亲", "儿媳"],
+    "OCCUPATION": ["务农", "个体", "退休", "无业", "学生", "公务员", "教师", "工人"],
+    "CRIMINAL_RECORD": ["刑满释放人员", "社区矫正人员", "吸毒人员", "刑满释放"],
+}
+
+
+@pytest.mark.parametrize(("entity", "values"), sorted(SAMPLES.items()))
+def test_vocabularies(entity: str, values: list[str]) -> None:
+    assert attribute_from_values(pd.Series(values * 3)) == (entity, 1.0)
+
+
+def test_vocabulary_entities_are_attributes() -> None:
+    assert set(VOCABULARIES) <= set(ATTRIBUTE_ENTITIES)
+
+
+def test_all_56_ethnic_groups_with_and_without_zu() -> None:
+    assert len(set(ETHNIC_GROUPS)) == 56
+    with_zu = pd.Series([g + "族" for g in ETHNIC_GROUPS])
+    bare = pd.Series(list(ETHNIC_GROUPS))
+    assert attribute_from_values(with_zu) == ("ETHNICITY", 1.0)
+    assert attribute_from_values(bare) == ("ETHNICITY", 1.0)
+
+
+def test_values_are_normalised() -> None:
+    values = pd.Series([" 汉族 ", "回\u3000族", "ＭＡＬＥ", "Female"])
+    assert vocabulary_share(values.iloc[:2], "ETHNICITY") == 1.0
+    assert attribute_from_values(values.iloc[2:]) == ("GENDER", 1.0)
+
+
+def test_gender_and_family_are_told_apart() -> None:
+    assert attribute_from_values(pd.Series(["男", "女"] * 50))[0] == "GENDER"
+    assert attribute_from_values(pd.Series(["户主", "妻", "子", "女", "女"] * 20))[0] == "FAMILY"
+
+
+def test_neutral_values_alone_say_nothing() -> None:
+    assert attribute_from_values(pd.Series(["无"] * 100)) is None
+    assert attribute_from_values(pd.Series(["其他", "不详", "无"] * 30)) is None
+
+
+def test_mostly_none_with_one_religion_is_religion() -> None:
+    values = pd.Series(["无"] * 95 + ["佛教"] * 5)
+    assert attribute_from_values(values) == ("RELIGION", 1.0)
+
+
+def test_generic_health_words_alone_are_not_health() -> None:
+    assert attribute_from_values(pd.Series(["良好", "一般", "较差"] * 20)) is None
+    assert attribute_from_values(pd.Series(["健康", "良好", "一般"] * 20)) == ("HEALTH", 1.0)
+
+
+def test_below_threshold_is_none_and_min_share_applies() -> None:
+    values = pd.Series(["汉族"] * 7 + ["苹果", "香蕉", "橘子"])
+    assert attribute_from_values(values) is None
+    assert attribute_from_values(values, min_share=0.7) == ("ETHNICITY", 0.7)
+
+
+def test_missing_and_empty_cells_are_ignored() -> None:
+    values = pd.Series(["汉族", None, "", "  ", np.nan, "回族"], dtype=object)
+    assert attribute_from_values(values) == ("ETHNICITY", 1.0)
+    assert attribute_from_values(pd.Series([None, ""], dtype=object)) is None
+    assert attribute_from_values(pd.Series([], dtype="str")) is None
+
+
+def test_free_text_and_names_are_no_attribute() -> None:
+    names = pd.Series(["王伟", "李娜", "张秀英", "刘洋"] * 10)
+    remarks = pd.Series(["独居老人，需定期走访", "其子每周探望一次"] * 10)
+    assert attribute_from_values(names) is None
+    assert attribute_from_values(remarks) is None
+
+
+# --------------------------------------------------------------------------- header-driven
+
+
+def test_dates_need_a_header() -> None:
+    dates = pd.Series(["1949-12-31", "1950/1/2", "19491231", "1949年12月31日"])
+    assert attribute_from_values(dates) is None
+    assert attribute_from_values(dates, hint="DATE_OF_BIRTH") == ("DATE_OF_BIRTH", 1.0)
+
+
+def test_ages_need_a_header() -> None:
+    ages = pd.Series(["35", "40岁", "102", "0", "7周岁"])
+    assert attribute_from_values(ages) is None
+    assert attribute_from_values(ages, hint="AGE") == ("AGE", 1.0)
+    assert age_share(pd.Series(["35", "121", "abc", "1200"])) == 0.25
+
+
+def test_amounts_need_a_header() -> None:
+    amounts = pd.Series(["3000", "1,200.50元", "2000-3000", "¥800", "1.5万"])
+    assert attribute_from_values(amounts) is None
+    assert attribute_from_values(amounts, hint="FINANCIAL") == ("FINANCIAL", 1.0)
+    assert amount_share(pd.Series(["3000", "三千", "abc", "12元"])) == 0.5
+
+
+@pytest.mark.parametrize("hint", ["FINANCIAL", "HEALTH", "CRIMINAL_RECORD", "PROPERTY"])
+def test_yes_no_flags_with_a_header(hint: str) -> None:
+    flags = pd.Series(["是", "否", "否", "否", "有", "无"])
+    assert attribute_from_values(flags) is None
+    assert attribute_from_values(flags, hint=hint) == (hint, 1.0)
+
+
+def test_flags_mixed_with_vocabulary() -> None:
+    values = pd.Series(["否"] * 8 + ["低保户", "特困"])
+    assert attribute_from_values(values, hint="FINANCIAL") == ("FINANCIAL", 1.0)
+
+
+def test_gender_codes_with_a_header() -> None:
+    codes = pd.Series(["1", "2", "2", "1", "男"])
+    assert attribute_from_values(codes) is None
+    assert attribute_from_values(codes, hint="GENDER") == ("GENDER", 1.0)
+
+
+def test_unfitting_hint_falls_back_to_values() -> None:
+    values = pd.Series(["汉族", "回族", "满族"])
+    assert attribute_from_values(values, hint="DATE_OF_BIRTH") == ("ETHNICITY", 1.0)
+    assert attribute_from_values(pd.Series(["abc", "def"]), hint="AGE") is None
+
+
+def test_vocabulary_share() -> None:
+    values = pd.Series(["汉族", "回族", "苹果", "无"])
+    assert vocabulary_share(values, "ETHNICITY") == 0.75
+    assert vocabulary_share(values, "NOT_AN_ENTITY") == 0.0
+    assert vocabulary_share(pd.Series(["1949-12-31", "x"]), "DATE_OF_BIRTH") == 0.5
+    assert vocabulary_share(pd.Series(["35", "x"]), "AGE") == 0.5
+
+
+# --------------------------------------------------------------------------- dates
+
+DATE_FORMS = [
+    ("1949-12-31", "1949-12-31", "day"),
+    ("1949/12/31", "1949-12-31", "day"),
+    ("1949.12.31", "1949-12-31", "day"),
+    ("19491231", "1949-12-31", "day"),
+    ("1949年12月31日", "1949-12-31", "day"),
+    ("1949-1-5", "1949-01-05", "day"),
+    ("1949-12-31 00:00:00", "1949-12-31", "day"),
+    ("1949-12-31T08:30", "1949-12-31", "day"),
+    ("２０２０－０１－０５", "2020-01-05", "day"),
+    ("1949.12", "1949-12-01", "month"),
+    ("1949-12", "1949-12-01", "month"),
+    ("1949/12", "1949-12-01", "month"),
+    ("1949年12月", "1949-12-01", "month"),
+    ("1949年", "1949-01-01", "year"),
+]
+
+
+@pytest.mark.parametrize(("text", "iso", "level"), DATE_FORMS)
+def test_parse_date_forms(text: str, iso: str, level: str) -> None:
+    parsed = parse_dates(pd.Series([text]))
+    assert parsed.iloc[0] == pd.Timestamp(iso)
+    assert date_granularity(pd.Series([text])) == level
+
+
+@pytest.mark.parametrize(
+    "text", ["2023-02-30", "1949-13-01", "abc", "", "1949", "20231", "13800138000", "3000.50", "0000-00-00", "12/31/1949"]
+)
+def test_not_dates(text: str) -> None:
+    assert pd.isna(parse_dates(pd.Series([text])).iloc[0])
+
+
+def test_bare_year_only_when_asked() -> None:
+    years = pd.Series(["1949", "1950", "3000"])
+    assert parse_dates(years).isna().all()
+    parsed = parse_dates(years, bare_year=True)
+    assert parsed.iloc[0] == pd.Timestamp("1949-01-01") and pd.isna(parsed.iloc[2])
+    assert date_granularity(years, bare_year=True) == "year"
+    assert attribute_from_values(years[:2], hint="DATE_OF_BIRTH") == ("DATE_OF_BIRTH", 1.0)
+
+
+def test_parse_dates_keeps_index_and_missing() -> None:
+    values = pd.Series(["1949-12-31", None, "x"], index=[10, 20, 30], dtype=object)
+    parsed = parse_dates(values)
+    assert list(parsed.index) == [10, 20, 30]
+    assert str(parsed.dtype).startswith("datetime64")
+    assert parsed.iloc[0] == pd.Timestamp("1949-12-31") and parsed.iloc[1:].isna().all()
+
+
+def test_date_granularity_finest_level_present() -> None:
+    assert date_granularity(pd.Series(["1949-12", "1950-01", "1951-02"])) == "month"
+    assert date_granularity(pd.Series(["1949-12-31"] + ["1950-01"] * 9)) == "day"
+    # A stray full date among many months is below the default 5 % share.
+    assert date_granularity(pd.Series(["1949-12-31"] + ["1950-01"] * 99)) == "month"
+    assert date_granularity(pd.Series(["x", "y"])) is None
+    assert date_granularity(pd.Series([], dtype="str")) is None
+
+
+def test_faker_birth_dates() -> None:
+    fake = faker.Faker("zh_CN")
+    fake.seed_instance(11)
+    births = pd.Series([fake.date_of_birth(minimum_age=0, maximum_age=100).isoformat() for _ in range(500)])
+    assert attribute_from_values(births, hint="DATE_OF_BIRTH") == ("DATE_OF_BIRTH", 1.0)
+    assert date_share(births) == 1.0
+    assert date_granularity(births) == "day"
+    as_chinese = births.str.replace(r"^(\d{4})-(\d{2})-(\d{2})$", r"\1年\2月\3日", regex=True)
+    assert (parse_dates(as_chinese) == parse_dates(births)).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2099, 12, 31)))
+def test_date_forms_round_trip(day: dt.date) -> None:
+    forms = [
+        day.isoformat(),
+        f"{day.year}/{day.month}/{day.day}",
+        day.strftime("%Y%m%d"),
+        f"{day.year}年{day.month}月{day.day}日",
+        day.strftime("%Y.%m.%d"),
+    ]
+    parsed = parse_dates(pd.Series(forms))
+    assert (parsed == pd.Timestamp(day)).all()
+    month = parse_dates(pd.Series([day.strftime("%Y-%m"), f"{day.year}年{day.month}月"]))
+    assert (month == pd.Timestamp(day.replace(day=1))).all()

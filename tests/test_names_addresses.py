@@ -1,0 +1,240 @@
+"""Personal names and addresses: vectorised whole-cell checks, granularity, generalisation."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import faker
+import numpy as np
+import pandas as pd
+import pytest
+
+from privaudit.detect.addresses import LEVELS, address_granularity, generalise_address, is_address
+from privaudit.detect.names import COMPOUND_SURNAMES, SURNAMES, is_masked_name, is_name
+
+
+@pytest.fixture(scope="module")
+def fake() -> faker.Faker:
+    f = faker.Faker("zh_CN")
+    f.seed_instance(2024)
+    return f
+
+
+# --------------------------------------------------------------------------- surname data
+
+
+@pytest.mark.parametrize("filename", ["surnames.txt", "compound_surnames.txt"])
+def test_data_files(filename: str) -> None:
+    text = resources.files("privaudit").joinpath("data", filename).read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert lines[0].startswith("#") and "Source" in text
+    items = [line for line in lines if not line.startswith("#")]
+    assert len(items) == len(set(items)) and all(item and item == item.strip() for item in items)
+    width = 1 if filename == "surnames.txt" else 2
+    assert all(len(item) == width for item in items)
+
+
+def test_surname_sets() -> None:
+    assert len(SURNAMES) >= 500
+    assert set("王李张刘陈杨黄赵吴周肖付覃闫") <= SURNAMES
+    assert {"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯",
+            "端木", "令狐"} <= COMPOUND_SURNAMES
+    assert isinstance(SURNAMES, frozenset) and isinstance(COMPOUND_SURNAMES, frozenset)
+
+
+def test_surnames_cover_fakers_list() -> None:
+    from faker.providers.person.zh_CN import Provider
+
+    singles = {s for s in Provider.last_names if len(s) == 1}
+    compounds = {s for s in Provider.last_names if len(s) == 2}
+    assert singles <= SURNAMES
+    assert compounds <= COMPOUND_SURNAMES
+
+
+# --------------------------------------------------------------------------- names
+
+
+def test_faker_names_are_recognised(fake: faker.Faker) -> None:
+    values = pd.Series([fake.name() for _ in range(2000)])
+    share = is_name(values).mean()
+    assert share >= 0.99, share
+
+
+NAMES = ["王明", "李娜", "张秀英", "欧阳娜娜", "司马光", "上官婉儿", "诸葛亮", "阿依古丽·买买提", "麦麦提·艾力",
+         "爱新觉罗•溥仪", "热依拉.吐尔逊", "扎西次仁", "卓玛", "王 明", "王\u3000明", " 李娜 ", "Zhang Wei", "Li Na",
+         "李科"]
+NOT_NAMES = ["王*明", "王**", "王*", "王某", "王某某", "*明", "王xx", "王先生", "李女士", "张总", "合计", "户主", "北京市",
+             "朝阳区", "张", "王明明明", "欧阳锋锋锋", "1234", "", "   ", "张三123", "ZHANG WEI", "zhang wei", "中国人民",
+             "幸福小区3栋", "不详"]
+
+
+@pytest.mark.parametrize("value", NAMES)
+def test_names(value: str) -> None:
+    assert is_name(pd.Series([value])).tolist() == [True]
+
+
+@pytest.mark.parametrize("value", NOT_NAMES)
+def test_not_names(value: str) -> None:
+    assert is_name(pd.Series([value])).tolist() == [False]
+
+
+def test_hinted_names_accept_rarer_forms() -> None:
+    values = pd.Series(["王一二三", "ZHANG WEI", "欧阳娜娜", "王*明", "合计"])
+    assert is_name(values).tolist() == [False, False, True, False, False]
+    assert is_name(values, hinted=True).tolist() == [True, True, True, False, False]
+
+
+def test_latin_names_can_be_switched_off() -> None:
+    assert is_name(pd.Series(["Zhang Wei", "王明"]), latin=False).tolist() == [False, True]
+
+
+def test_is_name_handles_missing_and_index() -> None:
+    values = pd.Series(["王明", None, np.nan, "李娜"], index=[7, 3, 9, 1], dtype=object)
+    out = is_name(values)
+    assert isinstance(out, np.ndarray) and out.dtype == bool
+    assert out.tolist() == [True, False, False, True]
+    assert is_name(pd.Series([], dtype="str")).shape == (0,)
+
+
+@pytest.mark.parametrize("value", ["王*明", "王**", "王*", "王某", "王某某", "*明", "**明", "王xx", "王XX", "欧阳*", "王○明",
+                                   "王＊明"])
+def test_masked_names(value: str) -> None:
+    assert is_masked_name(pd.Series([value])).tolist() == [True]
+
+
+@pytest.mark.parametrize("value", ["王明", "***", "*", "138****5678", "110105********002X", "", "幸福小区", "Zhang Wei"])
+def test_not_masked_names(value: str) -> None:
+    assert is_masked_name(pd.Series([value])).tolist() == [False]
+
+
+def test_masked_and_clear_names_are_disjoint(fake: faker.Faker) -> None:
+    clear = pd.Series([fake.name() for _ in range(300)])
+    masked = clear.str.slice(0, 1) + "*" + clear.str.slice(2)
+    assert not is_masked_name(clear).any()
+    assert is_masked_name(masked).all() and not is_name(masked).any()
+
+
+# --------------------------------------------------------------------------- addresses
+
+PRECISE = [
+    "北京市朝阳区建国路88号SOHO现代城2号楼1单元1201室", "北京市海淀区中关村大街27号", "建国路88号", "建国路88",
+    "张家村3组", "张家村三组", "李庄村12号", "幸福小区三栋二单元", "幸福小区3栋2单元501室", "阳光花园2-1-1201",
+    "3号楼2单元501室", "河北省秀英市静安韦街p座 123456", "广东省深圳市南山区科技园南区T3栋", "ＸＸ路１２号",
+    "上海市浦东新区世纪大道100号", "XX镇XX村五组18号", "幸福社区3号楼",
+]
+NOT_PRECISE = [
+    "北京市朝阳区", "朝阳区建外街道", "平安", "幸福社区", "北京市", "河北省石家庄市", "3室2厅", "2023年3月5日",
+    "第3号文件", "住院3天", "88号", "王明", "", "幸福小区", "长安街", "12345678",
+    "小区" + "很长的备注" * 30 + "3栋",
+]
+
+
+@pytest.mark.parametrize("value", PRECISE)
+def test_precise_addresses(value: str) -> None:
+    assert is_address(pd.Series([value])).tolist() == [True]
+
+
+@pytest.mark.parametrize("value", NOT_PRECISE)
+def test_not_precise_addresses(value: str) -> None:
+    assert is_address(pd.Series([value])).tolist() == [False]
+
+
+def test_hinted_addresses_accept_a_lone_unit() -> None:
+    values = pd.Series(["88号", "3组", "501室", "3号楼", "A座", "平安", "2023年", "北京市朝阳区"])
+    assert not is_address(values).any()
+    assert is_address(values, hinted=True).tolist() == [True, True, True, True, True, False, False, False]
+
+
+def test_faker_addresses_are_precise(fake: faker.Faker) -> None:
+    # Faker's addresses (省 + 市 + district + 路/街 + lettered 座 + postcode) name a street
+    # and a block: they count as precise.
+    values = pd.Series([fake.address() for _ in range(2000)])
+    assert is_address(values).mean() >= 0.99
+    assert (address_granularity(values) == "precise").mean() >= 0.99
+
+
+def test_is_address_handles_missing() -> None:
+    values = pd.Series([None, "建国路88号", np.nan], dtype=object)
+    assert is_address(values).tolist() == [False, True, False]
+    assert is_address(pd.Series([], dtype="str")).shape == (0,)
+
+
+GRANULARITY = [
+    ("北京市朝阳区建国路88号", "precise"),
+    ("朝阳区建外街道", "street"),
+    ("幸福社区", "street"),
+    ("河北省石家庄市长安区建北街道", "street"),
+    ("建国路", "street"),
+    ("张家村", "street"),
+    ("北京市朝阳区", "district"),
+    ("昆山市", "district"),
+    ("江苏省苏州市昆山市", "district"),
+    ("新疆维吾尔自治区乌鲁木齐市天山区", "district"),
+    ("江苏省苏州市", "city"),
+    ("北京市", "city"),
+    ("湘西土家族苗族自治州", "city"),
+    ("河北省", "province"),
+    ("内蒙古自治区", "province"),
+    ("广西", "province"),
+    ("平安", None),
+    ("幸福", None),
+    ("幸福市场", None),
+    ("", None),
+]
+
+
+@pytest.mark.parametrize(("value", "level"), GRANULARITY)
+def test_address_granularity(value: str, level: str | None) -> None:
+    out = address_granularity(pd.Series([value]))
+    assert out.iloc[0] == level if level else out.iloc[0] is None
+
+
+def test_address_granularity_keeps_index() -> None:
+    values = pd.Series(["北京市", None, "建国路88号"], index=["a", "b", "c"], dtype=object)
+    out = address_granularity(values)
+    assert list(out.index) == ["a", "b", "c"]
+    assert out.tolist() == ["city", None, "precise"]
+    assert set(out.dropna()) <= set(LEVELS)
+
+
+GENERALISE = [
+    ("北京市朝阳区建国路88号SOHO现代城2号楼1单元1201室", "district", "北京市朝阳区"),
+    ("北京市朝阳区建国路88号SOHO现代城2号楼1单元1201室", "city", "北京市"),
+    ("北京市朝阳区建国路88号SOHO现代城2号楼1单元1201室", "province", "北京市"),
+    ("河北省石家庄市长安区建北街道幸福小区3栋", "street", "河北省石家庄市长安区建北街道"),
+    ("河北省石家庄市长安区建北街道幸福小区3栋", "district", "河北省石家庄市长安区"),
+    ("河北省石家庄市长安区建北街道幸福小区3栋", "city", "河北省石家庄市"),
+    ("河北省石家庄市长安区建北街道幸福小区3栋", "province", "河北省"),
+    ("江苏省苏州市昆山市玉山镇人民路1号", "district", "江苏省苏州市昆山市"),
+    ("江苏省苏州市昆山市玉山镇人民路1号", "street", "江苏省苏州市昆山市玉山镇"),
+    ("新疆维吾尔自治区乌鲁木齐市天山区幸福路1号", "district", "新疆维吾尔自治区乌鲁木齐市天山区"),
+    ("广西壮族自治区南宁市青秀区民族大道1号", "city", "广西壮族自治区南宁市"),
+    ("内蒙古呼和浩特市新城区", "city", "内蒙古呼和浩特市"),
+    ("朝阳区建外街道幸福社区3号", "street", "朝阳区建外街道"),
+    ("上海市浦东新区世纪大道100号", "district", "上海市浦东新区"),
+    ("济南市市中区经七路1号", "district", "济南市市中区"),
+    ("河北省秀英市静安韦街p座 123456", "district", "河北省秀英市"),
+    ("北京市 朝阳区 建国路８８号", "district", "北京市朝阳区"),
+    ("建国路88号", "district", ""),
+    ("北京市朝阳区建国路88号", "precise", "北京市朝阳区建国路88号"),
+]
+
+
+@pytest.mark.parametrize(("value", "level", "expected"), GENERALISE)
+def test_generalise_address(value: str, level: str, expected: str) -> None:
+    assert generalise_address(value, level) == expected
+
+
+def test_generalise_faker_addresses_never_keep_the_street(fake: faker.Faker) -> None:
+    for _ in range(200):
+        value = fake.address()
+        out = generalise_address(value, "district")
+        assert value.replace(" ", "").startswith(out)
+        assert not is_address(pd.Series([out])).any()
+        assert "座" not in out
+
+
+def test_generalise_rejects_unknown_level() -> None:
+    assert generalise_address("北京市朝阳区", "county") == "北京市朝阳区"
+    with pytest.raises(ValueError, match="unknown address level"):
+        generalise_address("北京市朝阳区", "village")
