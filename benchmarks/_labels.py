@@ -93,9 +93,17 @@ class Label:
 
     def as_dict(self) -> dict[str, Any]:
         """The label as a plain dict (the ``labels.jsonl`` record)."""
-        return {"file": self.file, "sheet": self.sheet, "row": self.row, "column": self.column,
-                "entity": self.entity, "start": self.start, "end": self.end, "context": self.context,
-                "text": self.text}
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "entity": self.entity,
+            "start": self.start,
+            "end": self.end,
+            "context": self.context,
+            "text": self.text,
+        }
 
     @property
     def key(self) -> tuple:
@@ -136,11 +144,23 @@ class Dataset:
             if isinstance(cell, Cell):
                 for entity, start, end in cell.spans:
                     self.labels.append(
-                        Label(self.file, self.sheet, row, col, entity, start, end, self.context(col), cell.text[start:end])
+                        Label(
+                            self.file,
+                            self.sheet,
+                            row,
+                            col,
+                            entity,
+                            start,
+                            end,
+                            self.context(col),
+                            cell.text[start:end],
+                        )
                     )
                 values.append(cell.value)
             elif isinstance(cell, Damaged):
-                self.damaged.append({"file": self.file, "sheet": self.sheet, "row": row, "column": col, "form": cell.form})
+                self.damaged.append(
+                    {"file": self.file, "sheet": self.sheet, "row": row, "column": col, "form": cell.form}
+                )
                 values.append(cell.value)
             else:
                 values.append(cell)

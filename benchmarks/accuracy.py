@@ -71,7 +71,13 @@ def _finding_keys(frame: pd.DataFrame, file: str) -> list[tuple]:
     if frame is None or not len(frame):
         return keys
     for sheet, row, column, entity, start, end in zip(
-        frame["sheet"], frame["row"], frame["column"], frame["entity"], frame["start"], frame["end"], strict=True
+        frame["sheet"],
+        frame["row"],
+        frame["column"],
+        frame["entity"],
+        frame["start"],
+        frame["end"],
+        strict=True,
     ):
         sheet = None if pd.isna(sheet) else str(sheet)
         keys.append((file, sheet, int(row), str(column), str(entity), int(start), int(end)))
@@ -86,7 +92,9 @@ def evaluate(corpus_dir: Path) -> dict[str, Any]:
     damaged = read_damaged(corpus_dir)
     id_entities = set(_identifier_entities())
     entries = {(e["file"], e["sheet"]): e for e in manifest["datasets"]}
-    primaries = {(e["file"], e["sheet"], c["name"]): c["primary"] for e in manifest["datasets"] for c in e["columns"]}
+    primaries = {
+        (e["file"], e["sheet"], c["name"]): c["primary"] for e in manifest["datasets"] for c in e["columns"]
+    }
 
     findings: list[tuple] = []
     attribute_findings = 0
@@ -133,12 +141,15 @@ def evaluate(corpus_dir: Path) -> dict[str, Any]:
         if len(miss_examples[(lb.entity, lb.context)]) < 3:
             miss_examples[(lb.entity, lb.context)].append(
                 f"{lb.file}{'[' + lb.sheet + ']' if lb.sheet else ''} row {lb.row} {lb.column!r} "
-                f"{lb.start}-{lb.end} {_mask(lb.text)} ({kind[3:]})")
+                f"{lb.start}-{lb.end} {_mask(lb.text)} ({kind[3:]})"
+            )
     fp_by_column: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for key in found:
         if key not in label_by_key:
             table[(key[4], context_of(key))]["fp"] += 1
-            fp_by_column[(key[4], context_of(key))][f"{key[0]}{'[' + key[1] + ']' if key[1] else ''}:{key[3]}"] += 1
+            fp_by_column[(key[4], context_of(key))][
+                f"{key[0]}{'[' + key[1] + ']' if key[1] else ''}:{key[3]}"
+            ] += 1
 
     per_file: dict[str, Counter] = defaultdict(Counter)
     for key in label_by_key:
@@ -151,11 +162,22 @@ def evaluate(corpus_dir: Path) -> dict[str, Any]:
     entity_rows = []
     for (entity, context), c in sorted(table.items()):
         p, r = _prf(c["tp"], c["fp"], c["fn"])
-        entity_rows.append({"entity": entity, "context": context, "tp": c["tp"], "fp": c["fp"], "fn": c["fn"],
-                            "precision": p, "recall": r, "fn_boundary": c["fn_boundary"],
-                            "fn_other_entity": c["fn_other_entity"], "fn_nothing": c["fn_nothing"],
-                            "miss_examples": miss_examples.get((entity, context), []),
-                            "fp_columns": dict(fp_by_column.get((entity, context), Counter()).most_common(5))})
+        entity_rows.append(
+            {
+                "entity": entity,
+                "context": context,
+                "tp": c["tp"],
+                "fp": c["fp"],
+                "fn": c["fn"],
+                "precision": p,
+                "recall": r,
+                "fn_boundary": c["fn_boundary"],
+                "fn_other_entity": c["fn_other_entity"],
+                "fn_nothing": c["fn_nothing"],
+                "miss_examples": miss_examples.get((entity, context), []),
+                "fp_columns": dict(fp_by_column.get((entity, context), Counter()).most_common(5)),
+            }
+        )
     totals = {}
     for context in CONTEXTS + ("all",):
         rows = [x for x in entity_rows if context in ("all", x["context"])]
@@ -174,15 +196,29 @@ def evaluate(corpus_dir: Path) -> dict[str, Any]:
             expected = col["primary"]
             got = got_by_name.get(col["name"], "<no profile>")
             ok = got == expected
-            kind = ("none" if expected is None else "free_text" if expected == "FREE_TEXT"
-                    else "identifier" if expected in id_entities else "attribute")
+            kind = (
+                "none"
+                if expected is None
+                else "free_text"
+                if expected == "FREE_TEXT"
+                else "identifier"
+                if expected in id_entities
+                else "attribute"
+            )
             by_kind[kind]["total"] += 1
             by_kind[kind]["ok"] += ok
             columns_total += 1
             columns_ok += ok
             if not ok:
-                misclassified.append({"file": e["file"], "sheet": e["sheet"], "column": col["name"],
-                                      "expected": expected, "got": got})
+                misclassified.append(
+                    {
+                        "file": e["file"],
+                        "sheet": e["sheet"],
+                        "column": col["name"],
+                        "expected": expected,
+                        "got": got,
+                    }
+                )
 
     # look-alike file
     lookalike_files = {(e["file"], e["sheet"]) for e in manifest["datasets"] if e["lookalike"]}
@@ -199,29 +235,62 @@ def evaluate(corpus_dir: Path) -> dict[str, Any]:
                 got = None
                 if ds is not None:
                     got = next((c.damaged_cells for c in ds.columns if c.name == col["name"]), None)
-                damaged_rows.append({"file": e["file"], "sheet": e["sheet"], "column": col["name"],
-                                     "labelled": col["damaged"], "detected": got})
+                damaged_rows.append(
+                    {
+                        "file": e["file"],
+                        "sheet": e["sheet"],
+                        "column": col["name"],
+                        "labelled": col["damaged"],
+                        "detected": got,
+                    }
+                )
     findings_on_damaged = sum(1 for k in found if k[:4] in damaged_cells)
 
     minors = []
     for (file, sheet), e in entries.items():
         ds = profiles.get((file, sheet))
-        minors.append({"file": file, "sheet": sheet, "expected_under_14": e["minors_under_14"],
-                       "found_under_14": getattr(ds, "minors_under_14", None),
-                       "expected_under_18": e["minors_under_18"], "found_under_18": getattr(ds, "minors_under_18", None)})
+        minors.append(
+            {
+                "file": file,
+                "sheet": sheet,
+                "expected_under_14": e["minors_under_14"],
+                "found_under_14": getattr(ds, "minors_under_14", None),
+                "expected_under_18": e["minors_under_18"],
+                "found_under_18": getattr(ds, "minors_under_18", None),
+            }
+        )
 
     return {
-        "corpus": str(corpus_dir), "seed": manifest["seed"], "rows": manifest["rows"],
-        "generated_on": manifest["generated_on"], "labels": len(labels), "findings": len(found),
+        "corpus": str(corpus_dir),
+        "seed": manifest["seed"],
+        "rows": manifest["rows"],
+        "generated_on": manifest["generated_on"],
+        "labels": len(labels),
+        "findings": len(found),
         "attribute_findings_ignored": attribute_findings,
-        "entities": entity_rows, "totals": totals, "files": files,
-        "columns": {"total": columns_total, "correct": columns_ok,
-                    "accuracy": columns_ok / columns_total if columns_total else None,
-                    "by_kind": {k: dict(v) for k, v in by_kind.items()}, "misclassified": misclassified},
-        "lookalike": {"identifier_findings": sum(lookalike.values()), "by_entity": dict(lookalike),
-                      "by_column": dict(lookalike_columns.most_common(10))},
-        "damaged": {"columns": damaged_rows, "labelled": len(damaged), "identifier_findings_on_damaged": findings_on_damaged},
-        "minors": minors, "errors": errors, "timings": timings,
+        "entities": entity_rows,
+        "totals": totals,
+        "files": files,
+        "columns": {
+            "total": columns_total,
+            "correct": columns_ok,
+            "accuracy": columns_ok / columns_total if columns_total else None,
+            "by_kind": {k: dict(v) for k, v in by_kind.items()},
+            "misclassified": misclassified,
+        },
+        "lookalike": {
+            "identifier_findings": sum(lookalike.values()),
+            "by_entity": dict(lookalike),
+            "by_column": dict(lookalike_columns.most_common(10)),
+        },
+        "damaged": {
+            "columns": damaged_rows,
+            "labelled": len(damaged),
+            "identifier_findings_on_damaged": findings_on_damaged,
+        },
+        "minors": minors,
+        "errors": errors,
+        "timings": timings,
     }
 
 
@@ -231,8 +300,10 @@ def _pct(x: float | None) -> str:
 
 def print_report(res: dict[str, Any], examples: bool = True) -> None:
     """Print the figures of :func:`evaluate` as plain-text tables."""
-    print(f"corpus {res['corpus']} (seed {res['seed']}, {res['rows']} rows per file, generated "
-          f"{res['generated_on']}): {res['labels']} labelled spans, {res['findings']} identifier findings")
+    print(
+        f"corpus {res['corpus']} (seed {res['seed']}, {res['rows']} rows per file, generated "
+        f"{res['generated_on']}): {res['labels']} labelled spans, {res['findings']} identifier findings"
+    )
     for file, err in res["errors"].items():
         print(f"  SCAN FAILED {file}: {err}")
     print()
@@ -240,16 +311,24 @@ def print_report(res: dict[str, Any], examples: bool = True) -> None:
     print(header)
     print("-" * len(header))
     for x in res["entities"]:
-        print(f"{x['entity']:<18} {x['context']:<10} {x['tp']:>6} {x['fp']:>6} {x['fn']:>6} {_pct(x['precision']):>7} "
-              f"{_pct(x['recall']):>7}   {x['fn_boundary']}/{x['fn_other_entity']}/{x['fn_nothing']}")
+        print(
+            f"{x['entity']:<18} {x['context']:<10} {x['tp']:>6} {x['fp']:>6} {x['fn']:>6} {_pct(x['precision']):>7} "
+            f"{_pct(x['recall']):>7}   {x['fn_boundary']}/{x['fn_other_entity']}/{x['fn_nothing']}"
+        )
     print("-" * len(header))
     for context, t in res["totals"].items():
-        print(f"{'TOTAL':<18} {context:<10} {t['tp']:>6} {t['fp']:>6} {t['fn']:>6} {_pct(t['precision']):>7} "
-              f"{_pct(t['recall']):>7}")
-    print("\nper file: " + "; ".join(
-        f"{Path(f).name} TP {c['tp']} FP {c['fp']} FN {c['fn']}" for f, c in res["files"].items()))
+        print(
+            f"{'TOTAL':<18} {context:<10} {t['tp']:>6} {t['fp']:>6} {t['fn']:>6} {_pct(t['precision']):>7} "
+            f"{_pct(t['recall']):>7}"
+        )
+    print(
+        "\nper file: "
+        + "; ".join(f"{Path(f).name} TP {c['tp']} FP {c['fp']} FN {c['fn']}" for f, c in res["files"].items())
+    )
     if res["attribute_findings_ignored"]:
-        print(f"(attribute-entity findings not matched against span labels: {res['attribute_findings_ignored']})")
+        print(
+            f"(attribute-entity findings not matched against span labels: {res['attribute_findings_ignored']})"
+        )
     if examples:
         print("\nmisses (first 3 per entity/context; values masked) and where false positives land:")
         for x in res["entities"]:
@@ -258,8 +337,10 @@ def print_report(res: dict[str, Any], examples: bool = True) -> None:
             for where, n in x["fp_columns"].items():
                 print(f"  FP {x['entity']}/{x['context']}: {n} in {where}")
     c = res["columns"]
-    print(f"\ncolumn classification: {c['correct']}/{c['total']} = {_pct(c['accuracy'])}  "
-          + "  ".join(f"{k} {v.get('ok', 0)}/{v['total']}" for k, v in sorted(c["by_kind"].items())))
+    print(
+        f"\ncolumn classification: {c['correct']}/{c['total']} = {_pct(c['accuracy'])}  "
+        + "  ".join(f"{k} {v.get('ok', 0)}/{v['total']}" for k, v in sorted(c["by_kind"].items()))
+    )
     for m in c["misclassified"]:
         where = m["file"] + (f"[{m['sheet']}]" if m["sheet"] else "")
         print(f"  {where}: {m['column']!r} expected {m['expected']}, got {m['got']}")
@@ -270,8 +351,10 @@ def print_report(res: dict[str, Any], examples: bool = True) -> None:
     for where, n in lk["by_column"].items():
         print(f"  column {where}: {n}")
     d = res["damaged"]
-    print(f"\nExcel-damaged ID cells: {d['labelled']} labelled; identifier findings on them: "
-          f"{d['identifier_findings_on_damaged']}")
+    print(
+        f"\nExcel-damaged ID cells: {d['labelled']} labelled; identifier findings on them: "
+        f"{d['identifier_findings_on_damaged']}"
+    )
     for row in d["columns"]:
         where = row["file"] + (f"[{row['sheet']}]" if row["sheet"] else "")
         print(f"  {where} {row['column']!r}: detected {row['detected']} / labelled {row['labelled']}")
@@ -279,7 +362,9 @@ def print_report(res: dict[str, Any], examples: bool = True) -> None:
     for m in res["minors"]:
         if m["expected_under_18"] or m["found_under_18"]:
             where = m["file"] + (f"[{m['sheet']}]" if m["sheet"] else "")
-            print(f"  {where}: {m['found_under_14']}/{m['expected_under_14']}, {m['found_under_18']}/{m['expected_under_18']}")
+            print(
+                f"  {where}: {m['found_under_14']}/{m['expected_under_14']}, {m['found_under_18']}/{m['expected_under_18']}"
+            )
     print("\nscan time per file: " + ", ".join(f"{Path(f).name} {s:.2f}s" for f, s in res["timings"].items()))
 
 
@@ -290,7 +375,11 @@ def ensure_corpus(corpus_dir: Path, rows: int, seed: int) -> Path:
     try:
         m = read_manifest(corpus_dir)
         fresh = (m.get("seed"), m.get("rows"), m.get("generator_version"), m.get("generated_on")) == (
-            seed, rows, corpus.GENERATOR_VERSION, dt.date.today().isoformat())
+            seed,
+            rows,
+            corpus.GENERATOR_VERSION,
+            dt.date.today().isoformat(),
+        )
     except (FileNotFoundError, ValueError):
         fresh = False
     if not fresh:
@@ -305,7 +394,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=ROOT / "benchmarks" / ".cache" / "corpus")
     ap.add_argument("--rows", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--no-examples", action="store_true", help="do not list misses and false-positive columns")
+    ap.add_argument(
+        "--no-examples", action="store_true", help="do not list misses and false-positive columns"
+    )
     args = ap.parse_args(argv)
     print("$ " + " ".join(["python"] + sys.argv))
     print(f"corpus seed {args.seed}, rows {args.rows}")

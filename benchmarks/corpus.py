@@ -49,50 +49,237 @@ ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 #: Mobile segments in use (shared/cn-identifiers.md) and segments never assigned.
 ASSIGNED_SEGMENTS = (
-    list(range(130, 140)) + list(range(145, 150)) + [150, 151, 152, 153, 155, 156, 157, 158, 159]
-    + [162, 165, 166, 167] + list(range(170, 179)) + list(range(180, 190))
+    list(range(130, 140))
+    + list(range(145, 150))
+    + [150, 151, 152, 153, 155, 156, 157, 158, 159]
+    + [162, 165, 166, 167]
+    + list(range(170, 179))
+    + list(range(180, 190))
     + [190, 191, 192, 193, 195, 196, 197, 198, 199]
 )
 UNASSIGNED_SEGMENTS = [154, 160, 161, 163, 164, 168, 169, 179, 194]
 AREA_CODES_3 = ["010", "020", "021", "022", "023", "024", "025", "027", "028", "029"]
-AREA_CODES_4 = ["0755", "0571", "0731", "0591", "0351", "0471", "0898", "0532", "0512", "0769", "0371", "0851",
-                "0871", "0931", "0991", "0311", "0431", "0451", "0551", "0791"]
-CARD_BINS_62 = ["622202", "621700", "622848", "621661", "622588", "622260", "622630", "623058", "622908",
-                "621483", "622155", "628288", "620522", "621226", "625965"]
+AREA_CODES_4 = [
+    "0755",
+    "0571",
+    "0731",
+    "0591",
+    "0351",
+    "0471",
+    "0898",
+    "0532",
+    "0512",
+    "0769",
+    "0371",
+    "0851",
+    "0871",
+    "0931",
+    "0991",
+    "0311",
+    "0431",
+    "0451",
+    "0551",
+    "0791",
+]
+CARD_BINS_62 = [
+    "622202",
+    "621700",
+    "622848",
+    "621661",
+    "622588",
+    "622260",
+    "622630",
+    "623058",
+    "622908",
+    "621483",
+    "622155",
+    "628288",
+    "620522",
+    "621226",
+    "625965",
+]
 CARD_BINS_OTHER = ["436742", "524094", "356833", "402658", "518710"]
 PLATE_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I, O
 PLATE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
-COMPOUND_SURNAMES = ["欧阳", "司马", "诸葛", "上官", "皇甫", "司徒", "慕容", "令狐", "东方", "尉迟", "公孙", "端木"]
-MINORITY_NAMES = ["阿卜杜拉·买买提", "古丽娜尔·吐尔逊", "艾力·肉孜", "热依拉·阿不都", "努尔兰·哈力木",
-                  "迪丽娜尔·艾山", "阿依古丽·托合提", "买买提江·吾守尔", "巴图·额尔敦", "帕提古丽·阿西木"]
+COMPOUND_SURNAMES = [
+    "欧阳",
+    "司马",
+    "诸葛",
+    "上官",
+    "皇甫",
+    "司徒",
+    "慕容",
+    "令狐",
+    "东方",
+    "尉迟",
+    "公孙",
+    "端木",
+]
+MINORITY_NAMES = [
+    "阿卜杜拉·买买提",
+    "古丽娜尔·吐尔逊",
+    "艾力·肉孜",
+    "热依拉·阿不都",
+    "努尔兰·哈力木",
+    "迪丽娜尔·艾山",
+    "阿依古丽·托合提",
+    "买买提江·吾守尔",
+    "巴图·额尔敦",
+    "帕提古丽·阿西木",
+]
 RARE_NAMES = ["王䶮", "陈㛃", "李㵘", "张𠇔", "刘䴉", "赵喆", "龚䶮"]
-ROOTS = ["人民", "解放", "建设", "中山", "和平", "新华", "文化", "胜利", "朝阳", "长江", "黄河", "东风", "光明",
-         "幸福", "青年", "工农", "健康", "迎宾", "滨河", "丰收", "兴华", "金桥", "南湖", "北辰", "翠湖", "望江",
-         "红旗", "团结", "新民", "振兴", "长安", "安康", "锦江", "龙泉", "白云", "清河", "石桥", "桃源"]
-ESTATE_WORDS = ["阳光", "金色", "翠苑", "锦绣", "碧水", "华润", "紫薇", "康乐", "丽景", "怡和", "书香", "枫林",
-                "春晖", "御景", "嘉和", "盛世", "香榭", "明珠", "滨江", "绿洲"]
+ROOTS = [
+    "人民",
+    "解放",
+    "建设",
+    "中山",
+    "和平",
+    "新华",
+    "文化",
+    "胜利",
+    "朝阳",
+    "长江",
+    "黄河",
+    "东风",
+    "光明",
+    "幸福",
+    "青年",
+    "工农",
+    "健康",
+    "迎宾",
+    "滨河",
+    "丰收",
+    "兴华",
+    "金桥",
+    "南湖",
+    "北辰",
+    "翠湖",
+    "望江",
+    "红旗",
+    "团结",
+    "新民",
+    "振兴",
+    "长安",
+    "安康",
+    "锦江",
+    "龙泉",
+    "白云",
+    "清河",
+    "石桥",
+    "桃源",
+]
+ESTATE_WORDS = [
+    "阳光",
+    "金色",
+    "翠苑",
+    "锦绣",
+    "碧水",
+    "华润",
+    "紫薇",
+    "康乐",
+    "丽景",
+    "怡和",
+    "书香",
+    "枫林",
+    "春晖",
+    "御景",
+    "嘉和",
+    "盛世",
+    "香榭",
+    "明珠",
+    "滨江",
+    "绿洲",
+]
 ESTATE_SUFFIX = ["小区", "花园", "苑", "家园", "新村", "公寓", "小区", "小区"]
-VILLAGE_SURNAMES = ["李", "王", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭"]
-ETHNICITIES = ["汉族"] * 40 + ["回族", "满族", "壮族", "维吾尔族", "苗族", "彝族", "土家族", "藏族", "蒙古族", "朝鲜族"]
+VILLAGE_SURNAMES = [
+    "李",
+    "王",
+    "张",
+    "刘",
+    "陈",
+    "杨",
+    "赵",
+    "黄",
+    "周",
+    "吴",
+    "徐",
+    "孙",
+    "马",
+    "朱",
+    "胡",
+    "郭",
+]
+ETHNICITIES = ["汉族"] * 40 + [
+    "回族",
+    "满族",
+    "壮族",
+    "维吾尔族",
+    "苗族",
+    "彝族",
+    "土家族",
+    "藏族",
+    "蒙古族",
+    "朝鲜族",
+]
 RELIGIONS = ["无"] * 17 + ["佛教", "基督教", "伊斯兰教", "天主教", "道教"]
-HEALTH = ["健康", "健康", "健康", "良好", "一般", "高血压", "糖尿病", "冠心病", "残疾（肢体二级）", "慢性病",
-          "精神障碍", "视力残疾三级", "脑梗后遗症"]
+HEALTH = [
+    "健康",
+    "健康",
+    "健康",
+    "良好",
+    "一般",
+    "高血压",
+    "糖尿病",
+    "冠心病",
+    "残疾（肢体二级）",
+    "慢性病",
+    "精神障碍",
+    "视力残疾三级",
+    "脑梗后遗症",
+]
 MARITAL = ["已婚", "已婚", "已婚", "未婚", "离异", "丧偶"]
 POLITICAL = ["群众", "群众", "群众", "中共党员", "共青团员", "民主党派"]
 EDUCATION = ["小学", "初中", "初中", "高中", "中专", "大专", "本科", "本科", "硕士", "博士", "文盲"]
 RELATIONS = ["户主", "配偶", "子", "女", "父亲", "母亲", "孙子", "孙女", "儿媳", "女婿", "其他"]
-SHORT_REMARKS = ["", "", "", "", "独居", "空巢老人", "低保户", "残疾人", "流动人口", "租户", "退役军人",
-                 "重点关注", "已搬离", "特困供养", "五保户", "新迁入"]
+SHORT_REMARKS = [
+    "",
+    "",
+    "",
+    "",
+    "独居",
+    "空巢老人",
+    "低保户",
+    "残疾人",
+    "流动人口",
+    "租户",
+    "退役军人",
+    "重点关注",
+    "已搬离",
+    "特困供养",
+    "五保户",
+    "新迁入",
+]
 PLAIN_SENTENCES = [
-    "情况正常，无异常。", "本月走访一次，家中整洁。", "已告知垃圾分类相关规定。", "反映路灯不亮，已转物业处理。",
-    "对社区服务表示满意。", "询问医保缴费事宜，已解答。", "家中老人身体状况良好。", "建议增加健身器材。",
-    "楼道堆放杂物，已提醒清理。", "参加了社区组织的消防演练。", "近期无外出计划。", "已发放防汛宣传材料。",
+    "情况正常，无异常。",
+    "本月走访一次，家中整洁。",
+    "已告知垃圾分类相关规定。",
+    "反映路灯不亮，已转物业处理。",
+    "对社区服务表示满意。",
+    "询问医保缴费事宜，已解答。",
+    "家中老人身体状况良好。",
+    "建议增加健身器材。",
+    "楼道堆放杂物，已提醒清理。",
+    "参加了社区组织的消防演练。",
+    "近期无外出计划。",
+    "已发放防汛宣传材料。",
 ]
 GENDER_EN = {"男": ["M", "Male", "男"], "女": ["F", "Female", "女"]}
-FW = str.maketrans("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
-                   "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ"
-                   "ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ")
+FW = str.maketrans(
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+    "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ"
+    "ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ",
+)
 
 
 # --------------------------------------------------------------------------- checksums
@@ -159,7 +346,9 @@ def _region_names() -> dict[str, str]:
     try:
         from privaudit.identifiers.regions import region_names
     except ImportError:  # package half-built during development: load the module by path
-        spec = importlib.util.spec_from_file_location("_pa_regions", ROOT / "privaudit/identifiers/regions.py")
+        spec = importlib.util.spec_from_file_location(
+            "_pa_regions", ROOT / "privaudit/identifiers/regions.py"
+        )
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)  # type: ignore[union-attr]
         region_names = module.region_names
@@ -171,7 +360,9 @@ class Regions:
 
     def __init__(self) -> None:
         names = _region_names()
-        self.id_codes = sorted(c for c in names if not c.endswith("00") and c[:2] not in ("71", "81", "82", "83"))
+        self.id_codes = sorted(
+            c for c in names if not c.endswith("00") and c[:2] not in ("71", "81", "82", "83")
+        )
         places = []
         for code in self.id_codes:
             county = names[code]
@@ -236,7 +427,13 @@ class Gen:
         """A Chinese name: mostly Faker's, some compound surnames, minority names with ·, rare characters."""
         r = self.rng.random()
         if r < 0.90:
-            pool = self.faker_names if male is None else self.faker_names_male if male else self.faker_names_female
+            pool = (
+                self.faker_names
+                if male is None
+                else self.faker_names_male
+                if male
+                else self.faker_names_female
+            )
             return self.pick(pool)
         if r < 0.95:
             return self.pick(self.compound_names)
@@ -282,7 +479,11 @@ class Gen:
         if kind == "permit":
             region = self.pick(["810000", "820000", "830000"])
         elif kind == "foreign":
-            region = "9" + self.pick(["11", "31", "44", "32", "33"]) + self.pick(["840", "392", "410", "276", "250"])
+            region = (
+                "9"
+                + self.pick(["11", "31", "44", "32", "33"])
+                + self.pick(["840", "392", "410", "276", "250"])
+            )
         else:
             region = self.region_code()
         seq = int(self.rng.integers(0, 500)) * 2 + (1 if male else 0)
@@ -370,14 +571,16 @@ class Gen:
 
     def bank_card_spaced(self, card: str) -> str:
         """Groups of four separated by spaces."""
-        return " ".join(card[i:i + 4] for i in range(0, len(card), 4))
+        return " ".join(card[i : i + 4] for i in range(0, len(card), 4))
 
     def uscc(self) -> str:
         """A valid USCC; registration authority 9, 1, N, Y or A."""
         head = self.pick(["91", "91", "91", "92", "92", "93", "12", "11", "N2", "N3", "Y1", "A1", "51", "52"])
         region = self.pick(self.regions.id_codes)
-        org8 = "".join(self.pick("0123456789ABCDEFGHJKLMNPQRTUWXY") if self.chance(0.1) else str(self.rng.integers(10))
-                       for _ in range(8))
+        org8 = "".join(
+            self.pick("0123456789ABCDEFGHJKLMNPQRTUWXY") if self.chance(0.1) else str(self.rng.integers(10))
+            for _ in range(8)
+        )
         body = head + region + org8 + org_code_check(org8)
         return body + uscc_check(body)
 
@@ -394,7 +597,9 @@ class Gen:
         """港澳通行证 C…, 回乡证 H/M… (optional 2-digit counter), 往来台湾通行证 L…."""
         kind = self.pick(kinds)
         if kind == "C":
-            return "C" + (self.digits(8) if self.chance(0.5) else self.pick("ABCDEFGHJKLMNPQRSTUVWXYZ") + self.digits(7))
+            return "C" + (
+                self.digits(8) if self.chance(0.5) else self.pick("ABCDEFGHJKLMNPQRSTUVWXYZ") + self.digits(7)
+            )
         if kind in "HM":
             return kind + self.digits(8) + (self.pick(["00", "01", "02"]) if self.chance(0.2) else "")
         return "L" + self.digits(8)
@@ -463,7 +668,11 @@ class Gen:
 
     def village(self) -> str:
         """A village with group and house number: 李家村3组28号."""
-        v = self.pick(VILLAGE_SURNAMES) + self.pick(["家村", "庄村", "湾村", "家庄"]) if self.chance(0.6) else self.pick(ROOTS) + "村"
+        v = (
+            self.pick(VILLAGE_SURNAMES) + self.pick(["家村", "庄村", "湾村", "家庄"])
+            if self.chance(0.6)
+            else self.pick(ROOTS) + "村"
+        )
         return f"{v}{int(self.rng.integers(1, 13))}组{int(self.rng.integers(1, 120))}号"
 
     def address(self, form: str | None = None, levels: int = 3) -> str:
@@ -474,11 +683,22 @@ class Gen:
         if form is None:
             form = self.pick(["full", "full", "full", "road", "road", "village"])
         if form == "full":
-            return (self._admin(levels) + self.pick(ROOTS) + "街道" + self.pick(ROOTS) + "社区"
-                    + self.estate() + self._unit())
+            return (
+                self._admin(levels)
+                + self.pick(ROOTS)
+                + "街道"
+                + self.pick(ROOTS)
+                + "社区"
+                + self.estate()
+                + self._unit()
+            )
         if form == "road":
             tail = self.estate() + self._unit() if self.chance(0.5) else ""
-            road = self.pick(ROOTS) + self.pick(["路", "街", "大道", "巷"]) if self.chance(0.7) else self.pick(self.streets)
+            road = (
+                self.pick(ROOTS) + self.pick(["路", "街", "大道", "巷"])
+                if self.chance(0.7)
+                else self.pick(self.streets)
+            )
             return f"{self._admin(levels)}{road}{int(self.rng.integers(1, 999))}号{tail}"
         if form == "village":
             return self._admin(levels) + self.pick(ROOTS) + self.pick(["镇", "乡"]) + self.village()
@@ -530,63 +750,236 @@ def _templates(g: Gen) -> list[Callable[[], list[Piece]]]:
         lat, lng = g.coordinate()
         sep = g.pick([",", ", ", "，"])
         if g.chance(0.5):
-            return ["现场定位：", ("GEO_COORDINATE", f"{lat}{sep}{lng}"), "，位于", (A, g.address("estate")), "。"]
-        return ["经纬度(", ("GEO_COORDINATE", f"{lng}{sep}{lat}"), ")，", (A, g.address("short_road")), "附近。"]
+            return [
+                "现场定位：",
+                ("GEO_COORDINATE", f"{lat}{sep}{lng}"),
+                "，位于",
+                (A, g.address("estate")),
+                "。",
+            ]
+        return [
+            "经纬度(",
+            ("GEO_COORDINATE", f"{lng}{sep}{lat}"),
+            ")，",
+            (A, g.address("short_road")),
+            "附近。",
+        ]
 
     return [
         lambda: [(P, g.name()), "，身份证号", (ID, g.adult_id()), "，联系电话", (PH, g.mobile()), "。"],
-        lambda: ["走访", (P, g.name()), "家，其子", (P, g.name()), "在外务工，电话", (PH, g.mobile_messy()), "。"],
+        lambda: [
+            "走访",
+            (P, g.name()),
+            "家，其子",
+            (P, g.name()),
+            "在外务工，电话",
+            (PH, g.mobile_messy()),
+            "。",
+        ],
         lambda: [(P, g.name()), "反映楼上漏水，已联系物业，回访电话：", (PH, g.mobile()), "。"],
-        lambda: ["申请人", (P, g.name()), "，银行卡号", ("BANK_CARD", g.bank_card()), "，低保金每月", g.amount(),
-                 "元发放至该卡。"],
-        lambda: ["车辆", ("CN_LICENSE_PLATE", g.plate()), "长期占用消防通道，车主", (P, g.name()), "，电话",
-                 (PH, g.mobile()), "。"],
-        lambda: ["居民", (P, g.name()), "（", str(int(g.rng.integers(20, 90))), "岁）于", g.cn_date(), "来电，反映",
-                 (A, g.address()), "附近噪音扰民，工单号GD", g.digits(12), "。"],
-        lambda: ["经核实，", (P, g.name()), "同志的护照号为", ("CN_PASSPORT", g.passport()), "，港澳通行证",
-                 ("CN_TRAVEL_PERMIT", g.travel_permit("C")), "。"],
-        lambda: ["个体户", (P, g.name()), "，统一社会信用代码", ("CN_USCC", g.uscc()), "，经营地址", (A, g.address("road")),
-                 "。"],
+        lambda: [
+            "申请人",
+            (P, g.name()),
+            "，银行卡号",
+            ("BANK_CARD", g.bank_card()),
+            "，低保金每月",
+            g.amount(),
+            "元发放至该卡。",
+        ],
+        lambda: [
+            "车辆",
+            ("CN_LICENSE_PLATE", g.plate()),
+            "长期占用消防通道，车主",
+            (P, g.name()),
+            "，电话",
+            (PH, g.mobile()),
+            "。",
+        ],
+        lambda: [
+            "居民",
+            (P, g.name()),
+            "（",
+            str(int(g.rng.integers(20, 90))),
+            "岁）于",
+            g.cn_date(),
+            "来电，反映",
+            (A, g.address()),
+            "附近噪音扰民，工单号GD",
+            g.digits(12),
+            "。",
+        ],
+        lambda: [
+            "经核实，",
+            (P, g.name()),
+            "同志的护照号为",
+            ("CN_PASSPORT", g.passport()),
+            "，港澳通行证",
+            ("CN_TRAVEL_PERMIT", g.travel_permit("C")),
+            "。",
+        ],
+        lambda: [
+            "个体户",
+            (P, g.name()),
+            "，统一社会信用代码",
+            ("CN_USCC", g.uscc()),
+            "，经营地址",
+            (A, g.address("road")),
+            "。",
+        ],
         lambda: ["联系邮箱：", ("EMAIL_ADDRESS", g.email()), "；登录IP ", ("IP_ADDRESS", g.ip()), "。"],
         geo_pair,
-        lambda: ["网格员", (P, g.name()), "上门核实，户主", (P, g.name()), "不在家，留言电话", (PH, g.mobile()), "。"],
+        lambda: [
+            "网格员",
+            (P, g.name()),
+            "上门核实，户主",
+            (P, g.name()),
+            "不在家，留言电话",
+            (PH, g.mobile()),
+            "。",
+        ],
         lambda: [(P, g.name()), "主任带队走访", (A, g.address("short_village")), "。"],
-        lambda: [(P, g.name()), "来电称其母亲", (P, g.name()), "（身份证", (ID, g.adult_id()), "）走失，请协助查找。"],
+        lambda: [
+            (P, g.name()),
+            "来电称其母亲",
+            (P, g.name()),
+            "（身份证",
+            (ID, g.adult_id()),
+            "）走失，请协助查找。",
+        ],
         lambda: ["由", (P, g.name()), "签收，签收人电话", ("PHONE_NUMBER", g.landline()), "。"],
         lambda: ["订单号", g.order_number(), "已退款，联系", (P, g.name()), "，手机", (PH, g.mobile()), "。"],
         lambda: ["档案号", g.archive_code(), "，户籍地", (A, g.address("village")), "。"],
         lambda: ["已为", (P, g.name()), "办理回乡证", ("CN_TRAVEL_PERMIT", g.travel_permit("HM")), "换发。"],
-        lambda: ["台胞证号码：", ("CN_TRAVEL_PERMIT", g.taiwan_compatriot()), "，持证人", (P, g.name()), "。"],
-        lambda: ["往来台湾通行证", ("CN_TRAVEL_PERMIT", g.travel_permit("L")), "，持证人", (P, g.name()), "已返乡。"],
+        lambda: [
+            "台胞证号码：",
+            ("CN_TRAVEL_PERMIT", g.taiwan_compatriot()),
+            "，持证人",
+            (P, g.name()),
+            "。",
+        ],
+        lambda: [
+            "往来台湾通行证",
+            ("CN_TRAVEL_PERMIT", g.travel_permit("L")),
+            "，持证人",
+            (P, g.name()),
+            "已返乡。",
+        ],
         lambda: [(P, g.name()), "、", (P, g.name()), "夫妇住", (A, g.address("estate")), "，子女在外地。"],
         lambda: ["电话：", (PH, g.mobile_messy()), "（", (P, g.name()), "本人）"],
         lambda: ["身份证：", (ID, g.adult_id().lower()), "，姓名：", (P, g.name()), "；"],
-        lambda: ["老人", (P, g.name()), "患高血压，独居于", (A, g.address()), "，紧急联系人", (P, g.name()),
-                 (PH, g.mobile()), "。"],
-        lambda: [(P, g.name()), "的账号自IPv6地址", ("IP_ADDRESS", str(ipaddress.IPv6Address(g.pick(g.ipv6)))),
-                 "多次异常登录。"],
-        lambda: ["补贴", g.amount(), "元于", g.cn_date(), "发放，账户", ("BANK_CARD", g.bank_card_spaced(g.bank_card())),
-                 "。"],
+        lambda: [
+            "老人",
+            (P, g.name()),
+            "患高血压，独居于",
+            (A, g.address()),
+            "，紧急联系人",
+            (P, g.name()),
+            (PH, g.mobile()),
+            "。",
+        ],
+        lambda: [
+            (P, g.name()),
+            "的账号自IPv6地址",
+            ("IP_ADDRESS", str(ipaddress.IPv6Address(g.pick(g.ipv6)))),
+            "多次异常登录。",
+        ],
+        lambda: [
+            "补贴",
+            g.amount(),
+            "元于",
+            g.cn_date(),
+            "发放，账户",
+            ("BANK_CARD", g.bank_card_spaced(g.bank_card())),
+            "。",
+        ],
         lambda: ["户主", (P, g.name()), "，老身份证号", (ID, g.legacy_id(g.chance(0.5))[0]), "，已换领。"],
         lambda: ["转", (P, g.name()), "处理，工号", g.digits(8, "123456789"), "。"],
         lambda: [(P, g.name()), "称于", g.cn_date(), "在", (A, g.address("road")), "与他人发生纠纷。"],
-        lambda: ["快递单号SF", g.digits(13, "123456789"), "，收件人", (P, g.name()), "，", (PH, g.mobile()), "，",
-                 (A, g.address()), "。"],
-        lambda: ["新能源车", ("CN_LICENSE_PLATE", g.plate(nev=True)), "充电桩报修，联系人", (P, g.name()), "。"],
-        lambda: [g.pick(g.companies), "（", ("CN_USCC", g.uscc()), "）拖欠", (P, g.name()), "等", str(g.rng.integers(3, 30)),
-                 "人工资", g.amount(), "元。"],
+        lambda: [
+            "快递单号SF",
+            g.digits(13, "123456789"),
+            "，收件人",
+            (P, g.name()),
+            "，",
+            (PH, g.mobile()),
+            "，",
+            (A, g.address()),
+            "。",
+        ],
+        lambda: [
+            "新能源车",
+            ("CN_LICENSE_PLATE", g.plate(nev=True)),
+            "充电桩报修，联系人",
+            (P, g.name()),
+            "。",
+        ],
+        lambda: [
+            g.pick(g.companies),
+            "（",
+            ("CN_USCC", g.uscc()),
+            "）拖欠",
+            (P, g.name()),
+            "等",
+            str(g.rng.integers(3, 30)),
+            "人工资",
+            g.amount(),
+            "元。",
+        ],
         lambda: [(P, g.name()), "：", (PH, g.mobile()), "；", (P, g.name()), "：", (PH, g.mobile()), "。"],
-        lambda: [(P, g.name()), "同志于", g.cn_date(), "领取慰问金", str(int(g.rng.integers(2, 20)) * 100), "元。"],
-        lambda: ["身高", str(int(g.rng.integers(150, 190))), "cm，血压", str(int(g.rng.integers(100, 160))), "/",
-                 str(int(g.rng.integers(60, 100))), "，编号", g.fake_segment_number(), "。"],
-        lambda: [(P, g.name()), "户籍在", (A, g.address("village")), "，现住", (A, g.address("estate")), "。"],
+        lambda: [
+            (P, g.name()),
+            "同志于",
+            g.cn_date(),
+            "领取慰问金",
+            str(int(g.rng.integers(2, 20)) * 100),
+            "元。",
+        ],
+        lambda: [
+            "身高",
+            str(int(g.rng.integers(150, 190))),
+            "cm，血压",
+            str(int(g.rng.integers(100, 160))),
+            "/",
+            str(int(g.rng.integers(60, 100))),
+            "，编号",
+            g.fake_segment_number(),
+            "。",
+        ],
+        lambda: [
+            (P, g.name()),
+            "户籍在",
+            (A, g.address("village")),
+            "，现住",
+            (A, g.address("estate")),
+            "。",
+        ],
         lambda: ["备案手机", (PH, fullwidth(g.mobile())), "，身份证号", (ID, fullwidth(g.adult_id())), "。"],
         lambda: ["联系人：", (P, g.name()), " ", (PH, g.landline()), "。"],
-        lambda: ["请", (P, g.name()), "于", g.cn_date(), "前到社区提交材料，咨询电话", (PH, g.landline()), "。"],
-        lambda: ["港澳居民居住证", (ID, g.resident_id(g.birth_date(20, 70), g.chance(0.5), "permit")), "，持证人",
-                 (P, g.name()), "。"],
-        lambda: ["车主", (P, g.name()), "名下车辆", ("CN_LICENSE_PLATE", g.plate(dot=0.5)), "、",
-                 ("CN_LICENSE_PLATE", g.plate()), "。"],
+        lambda: [
+            "请",
+            (P, g.name()),
+            "于",
+            g.cn_date(),
+            "前到社区提交材料，咨询电话",
+            (PH, g.landline()),
+            "。",
+        ],
+        lambda: [
+            "港澳居民居住证",
+            (ID, g.resident_id(g.birth_date(20, 70), g.chance(0.5), "permit")),
+            "，持证人",
+            (P, g.name()),
+            "。",
+        ],
+        lambda: [
+            "车主",
+            (P, g.name()),
+            "名下车辆",
+            ("CN_LICENSE_PLATE", g.plate(dot=0.5)),
+            "、",
+            ("CN_LICENSE_PLATE", g.plate()),
+            "。",
+        ],
     ]
 
 
@@ -660,8 +1053,9 @@ def _blank(g: Gen, cell, p: float = 0.02):
     return None if g.chance(p) else cell
 
 
-def _id_cell(g: Gen, ds: Dataset, p: Person, damage: str | None = None, p_damage: float = 0.0,
-             p_blank: float = 0.02):
+def _id_cell(
+    g: Gen, ds: Dataset, p: Person, damage: str | None = None, p_damage: float = 0.0, p_blank: float = 0.02
+):
     """The ID cell of ``p``: empty, an Excel-damaged form, or a whole-cell label (then minors are counted)."""
     if g.chance(p_blank):
         return None
@@ -675,10 +1069,20 @@ def _id_cell(g: Gen, ds: Dataset, p: Person, damage: str | None = None, p_damage
 
 
 REGISTER_PRIMARIES = {
-    "序号": None, "姓名": "PERSON", "性别": "GENDER", "民族": "ETHNICITY", "身份证号": "CN_RESIDENT_ID",
-    "联系电话": "PHONE_NUMBER", "家庭住址": "ADDRESS", "宗教信仰": "RELIGION", "健康状况": "HEALTH",
-    "婚姻状况": "MARITAL_STATUS", "政治面貌": "POLITICAL_AFFILIATION", "文化程度": "EDUCATION",
-    "与户主关系": "FAMILY", "备注": "FREE_TEXT",
+    "序号": None,
+    "姓名": "PERSON",
+    "性别": "GENDER",
+    "民族": "ETHNICITY",
+    "身份证号": "CN_RESIDENT_ID",
+    "联系电话": "PHONE_NUMBER",
+    "家庭住址": "ADDRESS",
+    "宗教信仰": "RELIGION",
+    "健康状况": "HEALTH",
+    "婚姻状况": "MARITAL_STATUS",
+    "政治面貌": "POLITICAL_AFFILIATION",
+    "文化程度": "EDUCATION",
+    "与户主关系": "FAMILY",
+    "备注": "FREE_TEXT",
 }
 
 
@@ -696,13 +1100,24 @@ def build_register_csv(g: Gen, ft: FreeText, rows: int, file: str = "data/regist
     ds = Dataset(file, None, "csv", "gb18030", cols, REGISTER_PRIMARIES)
     for i in range(rows):
         p = Person(g)
-        ds.add({
-            "序号": str(i + 1), "姓名": whole("PERSON", p.name), "性别": p.gender, "民族": p.ethnicity,
-            "身份证号": _id_cell(g, ds, p), "联系电话": _blank(g, whole("PHONE_NUMBER", p.phone)),
-            "家庭住址": _blank(g, whole("ADDRESS", p.address)), "宗教信仰": p.religion, "健康状况": p.health,
-            "婚姻状况": p.marital, "政治面貌": p.political, "文化程度": p.education, "与户主关系": p.relation,
-            "备注": remark_cell(g, ft),
-        })
+        ds.add(
+            {
+                "序号": str(i + 1),
+                "姓名": whole("PERSON", p.name),
+                "性别": p.gender,
+                "民族": p.ethnicity,
+                "身份证号": _id_cell(g, ds, p),
+                "联系电话": _blank(g, whole("PHONE_NUMBER", p.phone)),
+                "家庭住址": _blank(g, whole("ADDRESS", p.address)),
+                "宗教信仰": p.religion,
+                "健康状况": p.health,
+                "婚姻状况": p.marital,
+                "政治面貌": p.political,
+                "文化程度": p.education,
+                "与户主关系": p.relation,
+                "备注": remark_cell(g, ft),
+            }
+        )
     return ds
 
 
@@ -715,44 +1130,95 @@ def _register_rows(g: Gen, ds: Dataset, rows: int, build: Callable[[Person], dic
 def build_register_xlsx(g: Gen, ft: FreeText, rows: int) -> list[Dataset]:
     """(b) the register as .xlsx: two sheets with merged titles; Excel-damaged IDs; numeric phone cells."""
     file = "data/register.xlsx"
-    prim1 = {"序号": None, "姓名": "PERSON", "性别": "GENDER", "出生日期": "DATE_OF_BIRTH",
-             "身份证号码": "CN_RESIDENT_ID", "手机号码": "PHONE_NUMBER", "现居住地址": "ADDRESS", "民族": "ETHNICITY",
-             "宗教信仰": "RELIGION", "健康状况": "HEALTH", "婚姻状况": "MARITAL_STATUS",
-             "政治面貌": "POLITICAL_AFFILIATION", "文化程度": "EDUCATION", "工作单位": "OCCUPATION", "备注": "FREE_TEXT"}
+    prim1 = {
+        "序号": None,
+        "姓名": "PERSON",
+        "性别": "GENDER",
+        "出生日期": "DATE_OF_BIRTH",
+        "身份证号码": "CN_RESIDENT_ID",
+        "手机号码": "PHONE_NUMBER",
+        "现居住地址": "ADDRESS",
+        "民族": "ETHNICITY",
+        "宗教信仰": "RELIGION",
+        "健康状况": "HEALTH",
+        "婚姻状况": "MARITAL_STATUS",
+        "政治面貌": "POLITICAL_AFFILIATION",
+        "文化程度": "EDUCATION",
+        "工作单位": "OCCUPATION",
+        "备注": "FREE_TEXT",
+    }
     s1 = Dataset(file, "居民信息", "xlsx", None, list(prim1), prim1)
     counter = iter(range(1, rows + 1))
 
     def row1(p: Person) -> dict:
         phone = int(p.phone) if g.chance(0.5) else p.phone
         work = "无" if p.age < 18 else g.pick(g.companies + ["退休", "务农", "个体", "无业"])
-        return {"序号": next(counter), "姓名": whole("PERSON", p.name), "性别": p.gender, "出生日期": p.birth,
-                "身份证号码": _id_cell(g, s1, p, "numeric", 0.04),
-                "手机号码": _blank(g, whole("PHONE_NUMBER", p.phone, phone)),
-                "现居住地址": whole("ADDRESS", p.address), "民族": p.ethnicity, "宗教信仰": p.religion,
-                "健康状况": p.health, "婚姻状况": p.marital, "政治面貌": p.political, "文化程度": p.education,
-                "工作单位": work, "备注": remark_cell(g, ft)}
+        return {
+            "序号": next(counter),
+            "姓名": whole("PERSON", p.name),
+            "性别": p.gender,
+            "出生日期": p.birth,
+            "身份证号码": _id_cell(g, s1, p, "numeric", 0.04),
+            "手机号码": _blank(g, whole("PHONE_NUMBER", p.phone, phone)),
+            "现居住地址": whole("ADDRESS", p.address),
+            "民族": p.ethnicity,
+            "宗教信仰": p.religion,
+            "健康状况": p.health,
+            "婚姻状况": p.marital,
+            "政治面貌": p.political,
+            "文化程度": p.education,
+            "工作单位": work,
+            "备注": remark_cell(g, ft),
+        }
 
     _register_rows(g, s1, rows, row1)
-    prim2 = {"XM": "PERSON", "XB": "GENDER", "MZ": "ETHNICITY", "SFZH": "CN_RESIDENT_ID", "LXDH": "PHONE_NUMBER",
-             "JTZZ": "ADDRESS", "ZJXY": "RELIGION", "JKZK": "HEALTH", "HYZK": "MARITAL_STATUS",
-             "ZZMM": "POLITICAL_AFFILIATION", "BZ": "FREE_TEXT"}
+    prim2 = {
+        "XM": "PERSON",
+        "XB": "GENDER",
+        "MZ": "ETHNICITY",
+        "SFZH": "CN_RESIDENT_ID",
+        "LXDH": "PHONE_NUMBER",
+        "JTZZ": "ADDRESS",
+        "ZJXY": "RELIGION",
+        "JKZK": "HEALTH",
+        "HYZK": "MARITAL_STATUS",
+        "ZZMM": "POLITICAL_AFFILIATION",
+        "BZ": "FREE_TEXT",
+    }
     s2 = Dataset(file, "流动人口", "xlsx", None, list(prim2), prim2)
 
     def row2(p: Person) -> dict:
-        return {"XM": whole("PERSON", p.name), "XB": p.gender, "MZ": p.ethnicity,
-                "SFZH": _id_cell(g, s2, p, "scientific", 0.03),
-                "LXDH": _blank(g, whole("PHONE_NUMBER", p.phone)), "JTZZ": whole("ADDRESS", p.address),
-                "ZJXY": p.religion, "JKZK": p.health, "HYZK": p.marital, "ZZMM": p.political,
-                "BZ": remark_cell(g, ft)}
+        return {
+            "XM": whole("PERSON", p.name),
+            "XB": p.gender,
+            "MZ": p.ethnicity,
+            "SFZH": _id_cell(g, s2, p, "scientific", 0.03),
+            "LXDH": _blank(g, whole("PHONE_NUMBER", p.phone)),
+            "JTZZ": whole("ADDRESS", p.address),
+            "ZJXY": p.religion,
+            "JKZK": p.health,
+            "HYZK": p.marital,
+            "ZZMM": p.political,
+            "BZ": remark_cell(g, ft),
+        }
 
     _register_rows(g, s2, max(rows // 2, 1), row2)
     return [s1, s2]
 
 
 MESSY_PRIMARIES = {
-    "Name": "PERSON", "Gender": "GENDER", "Date of Birth": "DATE_OF_BIRTH", "ID Number": "CN_RESIDENT_ID",
-    "Mobile": "PHONE_NUMBER", "Home Phone": "PHONE_NUMBER", "Email": "EMAIL_ADDRESS", "Address": "ADDRESS",
-    "Bank Card": "BANK_CARD", "Plate No.": "CN_LICENSE_PLATE", "Passport No.": "CN_PASSPORT", "Notes": "FREE_TEXT",
+    "Name": "PERSON",
+    "Gender": "GENDER",
+    "Date of Birth": "DATE_OF_BIRTH",
+    "ID Number": "CN_RESIDENT_ID",
+    "Mobile": "PHONE_NUMBER",
+    "Home Phone": "PHONE_NUMBER",
+    "Email": "EMAIL_ADDRESS",
+    "Address": "ADDRESS",
+    "Bank Card": "BANK_CARD",
+    "Plate No.": "CN_LICENSE_PLATE",
+    "Passport No.": "CN_PASSPORT",
+    "Notes": "FREE_TEXT",
 }
 
 
@@ -779,7 +1245,9 @@ def _messy_id(g: Gen, ds: Dataset, p: Person) -> Cell | None:
 
 
 def _messy_dob(g: Gen, d: dt.date) -> str:
-    return g.pick([f"{d:%Y-%m-%d}", f"{d:%Y/%m/%d}", f"{d:%Y%m%d}", f"{d.year}年{d.month}月{d.day}日", f"{d:%Y.%m.%d}"])
+    return g.pick(
+        [f"{d:%Y-%m-%d}", f"{d:%Y/%m/%d}", f"{d:%Y%m%d}", f"{d.year}年{d.month}月{d.day}日", f"{d:%Y.%m.%d}"]
+    )
 
 
 def _messy_mobile_cell(g: Gen, p: Person) -> Cell:
@@ -794,7 +1262,7 @@ def _messy_mobile_cell(g: Gen, p: Person) -> Cell:
 def _messy_address(g: Gen, p: Person) -> str:
     if g.chance(0.06):  # full-width digits in the unit part
         head = p.address.rstrip("0123456789栋幢单元室号楼-")
-        return head + fullwidth(p.address[len(head):])
+        return head + fullwidth(p.address[len(head) :])
     return p.address
 
 
@@ -805,49 +1273,98 @@ def build_messy_csv(g: Gen, ft: FreeText, rows: int) -> Dataset:
         p = Person(g)
         name = g.pick(g.pinyin_names) if g.chance(0.15) else p.name
         card = g.bank_card()
-        notes = ft.cell(0.7) if g.chance(0.35) else compose([g.pick(["", "call after 6pm", "WeChat same as mobile",
-                                                                         "moved out", "备用", "VIP"])])
-        ds.add({
-            "Name": whole("PERSON", name), "Gender": g.pick(GENDER_EN[p.gender]),
-            "Date of Birth": _blank(g, _messy_dob(g, p.birth), 0.03),
-            "ID Number": _messy_id(g, ds, p),
-            "Mobile": _blank(g, _messy_mobile_cell(g, p), 0.03),
-            "Home Phone": _blank(g, whole("PHONE_NUMBER", g.landline()), 0.3),
-            "Email": _blank(g, whole("EMAIL_ADDRESS", g.email()), 0.2),
-            "Address": _blank(g, whole("ADDRESS", _messy_address(g, p)), 0.03),
-            "Bank Card": _blank(g, whole("BANK_CARD", g.bank_card_spaced(card) if g.chance(0.3) else card), 0.2),
-            "Plate No.": _blank(g, whole("CN_LICENSE_PLATE", g.plate(dot=0.25)), 0.5),
-            "Passport No.": _blank(g, whole("CN_PASSPORT", g.passport()), 0.6),
-            "Notes": notes if notes.text else None,
-        })
+        notes = (
+            ft.cell(0.7)
+            if g.chance(0.35)
+            else compose(
+                [g.pick(["", "call after 6pm", "WeChat same as mobile", "moved out", "备用", "VIP"])]
+            )
+        )
+        ds.add(
+            {
+                "Name": whole("PERSON", name),
+                "Gender": g.pick(GENDER_EN[p.gender]),
+                "Date of Birth": _blank(g, _messy_dob(g, p.birth), 0.03),
+                "ID Number": _messy_id(g, ds, p),
+                "Mobile": _blank(g, _messy_mobile_cell(g, p), 0.03),
+                "Home Phone": _blank(g, whole("PHONE_NUMBER", g.landline()), 0.3),
+                "Email": _blank(g, whole("EMAIL_ADDRESS", g.email()), 0.2),
+                "Address": _blank(g, whole("ADDRESS", _messy_address(g, p)), 0.03),
+                "Bank Card": _blank(
+                    g, whole("BANK_CARD", g.bank_card_spaced(card) if g.chance(0.3) else card), 0.2
+                ),
+                "Plate No.": _blank(g, whole("CN_LICENSE_PLATE", g.plate(dot=0.25)), 0.5),
+                "Passport No.": _blank(g, whole("CN_PASSPORT", g.passport()), 0.6),
+                "Notes": notes if notes.text else None,
+            }
+        )
     return ds
 
 
 def build_unnamed_csv(g: Gen, rows: int) -> Dataset:
     """(d) headers that say nothing (字段1…字段N): classification must use the values."""
-    kinds = [None, "PERSON", "GENDER", "CN_RESIDENT_ID", "PHONE_NUMBER", "ADDRESS", "ETHNICITY", "EMAIL_ADDRESS",
-             "BANK_CARD", None, "DATE_OF_BIRTH", "CN_LICENSE_PLATE", "RELIGION"]
+    kinds = [
+        None,
+        "PERSON",
+        "GENDER",
+        "CN_RESIDENT_ID",
+        "PHONE_NUMBER",
+        "ADDRESS",
+        "ETHNICITY",
+        "EMAIL_ADDRESS",
+        "BANK_CARD",
+        None,
+        "DATE_OF_BIRTH",
+        "CN_LICENSE_PLATE",
+        "RELIGION",
+    ]
     cols = [f"字段{i + 1}" for i in range(len(kinds))]
     ds = Dataset("data/unnamed_fields.csv", None, "csv", "utf-8", cols, dict(zip(cols, kinds, strict=True)))
     for i in range(rows):
         p = Person(g)
         reg = dt.date(2023, 1, 1) + dt.timedelta(days=int(g.rng.integers(0, 600)))
-        ds.add(dict(zip(cols, [
-            str(i + 1), whole("PERSON", p.name), p.gender, _id_cell(g, ds, p),
-            whole("PHONE_NUMBER", p.phone), whole("ADDRESS", p.address), p.ethnicity,
-            _blank(g, whole("EMAIL_ADDRESS", g.email()), 0.3), _blank(g, whole("BANK_CARD", g.bank_card()), 0.3),
-            f"{reg:%Y-%m-%d}", f"{p.birth:%Y-%m-%d}", _blank(g, whole("CN_LICENSE_PLATE", g.plate()), 0.6),
-            p.religion,
-        ], strict=True)))
+        ds.add(
+            dict(
+                zip(
+                    cols,
+                    [
+                        str(i + 1),
+                        whole("PERSON", p.name),
+                        p.gender,
+                        _id_cell(g, ds, p),
+                        whole("PHONE_NUMBER", p.phone),
+                        whole("ADDRESS", p.address),
+                        p.ethnicity,
+                        _blank(g, whole("EMAIL_ADDRESS", g.email()), 0.3),
+                        _blank(g, whole("BANK_CARD", g.bank_card()), 0.3),
+                        f"{reg:%Y-%m-%d}",
+                        f"{p.birth:%Y-%m-%d}",
+                        _blank(g, whole("CN_LICENSE_PLATE", g.plate()), 0.6),
+                        p.religion,
+                    ],
+                    strict=True,
+                )
+            )
+        )
     return ds
 
 
 def build_json(g: Gen, ft: FreeText, rows: int) -> tuple[Dataset, list[dict]]:
     """(e1) a JSON array of service requests with nested requester.* and free-text content."""
-    prim = {"id": None, "created_at": None, "channel": None, "requester.name": "PERSON",
-            "requester.phone": "PHONE_NUMBER", "requester.id_number": "CN_RESIDENT_ID",
-            "requester.address": "ADDRESS", "category": None, "content": "FREE_TEXT", "handler.name": "PERSON",
-            "handler.dept": None, "status": None}
+    prim = {
+        "id": None,
+        "created_at": None,
+        "channel": None,
+        "requester.name": "PERSON",
+        "requester.phone": "PHONE_NUMBER",
+        "requester.id_number": "CN_RESIDENT_ID",
+        "requester.address": "ADDRESS",
+        "category": None,
+        "content": "FREE_TEXT",
+        "handler.name": "PERSON",
+        "handler.dept": None,
+        "status": None,
+    }
     ds = Dataset("data/service_requests.json", None, "json", "utf-8", list(prim), prim)
     staff = [g.name() for _ in range(25)]
     records = []
@@ -855,49 +1372,89 @@ def build_json(g: Gen, ft: FreeText, rows: int) -> tuple[Dataset, list[dict]]:
         p = Person(g)
         ts = dt.datetime(2024, 1, 1) + dt.timedelta(minutes=int(g.rng.integers(0, 500_000)))
         has_id = g.chance(0.6)
-        cells = {"id": f"GD{ts:%Y%m%d}{i:05d}", "created_at": ts.isoformat(), "channel": g.pick(["12345热线", "网格APP", "来访"]),
-                 "requester.name": whole("PERSON", p.name), "requester.phone": whole("PHONE_NUMBER", g.mobile_messy(p.phone)),
-                 "requester.id_number": _id_cell(g, ds, p) if has_id else None,
-                 "requester.address": whole("ADDRESS", p.address),
-                 "category": g.pick(["噪音扰民", "物业纠纷", "低保咨询", "环境卫生", "停车管理", "证件办理"]),
-                 "content": ft.cell(0.8), "handler.name": whole("PERSON", g.pick(staff)),
-                 "handler.dept": g.pick(["社区服务中心", "城管科", "民政科"]), "status": g.pick(["已办结", "办理中"])}
+        cells = {
+            "id": f"GD{ts:%Y%m%d}{i:05d}",
+            "created_at": ts.isoformat(),
+            "channel": g.pick(["12345热线", "网格APP", "来访"]),
+            "requester.name": whole("PERSON", p.name),
+            "requester.phone": whole("PHONE_NUMBER", g.mobile_messy(p.phone)),
+            "requester.id_number": _id_cell(g, ds, p) if has_id else None,
+            "requester.address": whole("ADDRESS", p.address),
+            "category": g.pick(["噪音扰民", "物业纠纷", "低保咨询", "环境卫生", "停车管理", "证件办理"]),
+            "content": ft.cell(0.8),
+            "handler.name": whole("PERSON", g.pick(staff)),
+            "handler.dept": g.pick(["社区服务中心", "城管科", "民政科"]),
+            "status": g.pick(["已办结", "办理中"]),
+        }
         values = dict(zip(ds.columns, ds.add(cells), strict=True))
         requester = {"name": values["requester.name"], "phone": values["requester.phone"]}
         if has_id:
             requester["id_number"] = values["requester.id_number"]
         requester["address"] = values["requester.address"]
-        records.append({"id": values["id"], "created_at": values["created_at"], "channel": values["channel"],
-                        "requester": requester, "category": values["category"], "content": values["content"],
-                        "handler": {"name": values["handler.name"], "dept": values["handler.dept"]},
-                        "status": values["status"]})
+        records.append(
+            {
+                "id": values["id"],
+                "created_at": values["created_at"],
+                "channel": values["channel"],
+                "requester": requester,
+                "category": values["category"],
+                "content": values["content"],
+                "handler": {"name": values["handler.name"], "dept": values["handler.dept"]},
+                "status": values["status"],
+            }
+        )
     return ds, records
 
 
 def build_jsonl(g: Gen, ft: FreeText, rows: int) -> tuple[Dataset, list[dict]]:
     """(e2) JSON Lines visit log: nested resident.*, a coordinate pair, client IPs, free-text notes."""
-    prim = {"visit_id": None, "ts": None, "resident.name": "PERSON", "resident.mobile": "PHONE_NUMBER",
-            "resident.plate": "CN_LICENSE_PLATE", "location": "GEO_COORDINATE", "client_ip": "IP_ADDRESS",
-            "device": None, "note": "FREE_TEXT"}
+    prim = {
+        "visit_id": None,
+        "ts": None,
+        "resident.name": "PERSON",
+        "resident.mobile": "PHONE_NUMBER",
+        "resident.plate": "CN_LICENSE_PLATE",
+        "location": "GEO_COORDINATE",
+        "client_ip": "IP_ADDRESS",
+        "device": None,
+        "note": "FREE_TEXT",
+    }
     ds = Dataset("data/visits.jsonl", None, "jsonl", "utf-8", list(prim), prim)
     records = []
-    devices = ["iPhone 14 / iOS 17.2", "HUAWEI Mate 60 / HarmonyOS 4.0.0", "Xiaomi 13 / Android 14",
-               "PC / Windows 10.0.19045", "OPPO Reno9 / ColorOS 13.1"]
+    devices = [
+        "iPhone 14 / iOS 17.2",
+        "HUAWEI Mate 60 / HarmonyOS 4.0.0",
+        "Xiaomi 13 / Android 14",
+        "PC / Windows 10.0.19045",
+        "OPPO Reno9 / ColorOS 13.1",
+    ]
     for i in range(rows):
         p = Person(g, minors=False)
         lat, lng = g.coordinate()
         mobile = int(p.phone) if g.chance(0.1) else p.phone
-        cells = {"visit_id": 100000 + i, "ts": f"{dt.datetime(2024, 3, 1) + dt.timedelta(seconds=int(g.rng.integers(0, 9_000_000))):%Y-%m-%d %H:%M:%S}",
-                 "resident.name": whole("PERSON", p.name), "resident.mobile": whole("PHONE_NUMBER", p.phone, mobile),
-                 "resident.plate": whole("CN_LICENSE_PLATE", g.plate()) if g.chance(0.4) else None,
-                 "location": whole("GEO_COORDINATE", f"{lat},{lng}"), "client_ip": whole("IP_ADDRESS", g.ip()),
-                 "device": g.pick(devices), "note": ft.cell(0.6) if g.chance(0.7) else None}
+        cells = {
+            "visit_id": 100000 + i,
+            "ts": f"{dt.datetime(2024, 3, 1) + dt.timedelta(seconds=int(g.rng.integers(0, 9_000_000))):%Y-%m-%d %H:%M:%S}",
+            "resident.name": whole("PERSON", p.name),
+            "resident.mobile": whole("PHONE_NUMBER", p.phone, mobile),
+            "resident.plate": whole("CN_LICENSE_PLATE", g.plate()) if g.chance(0.4) else None,
+            "location": whole("GEO_COORDINATE", f"{lat},{lng}"),
+            "client_ip": whole("IP_ADDRESS", g.ip()),
+            "device": g.pick(devices),
+            "note": ft.cell(0.6) if g.chance(0.7) else None,
+        }
         v = dict(zip(ds.columns, ds.add(cells), strict=True))
         resident = {"name": v["resident.name"], "mobile": v["resident.mobile"]}
         if v["resident.plate"] is not None:
             resident["plate"] = v["resident.plate"]
-        rec = {"visit_id": v["visit_id"], "ts": v["ts"], "resident": resident, "location": v["location"],
-               "client_ip": v["client_ip"], "device": v["device"]}
+        rec = {
+            "visit_id": v["visit_id"],
+            "ts": v["ts"],
+            "resident": resident,
+            "location": v["location"],
+            "client_ip": v["client_ip"],
+            "device": v["device"],
+        }
         if v["note"] is not None:
             rec["note"] = v["note"]
         records.append(rec)
@@ -906,10 +1463,23 @@ def build_jsonl(g: Gen, ft: FreeText, rows: int) -> tuple[Dataset, list[dict]]:
 
 def build_parquet(g: Gen, rows: int) -> tuple[Dataset, pd.DataFrame]:
     """(f) a Parquet benefits roster covering every structured identifier, with typed columns."""
-    prim = {"姓名": "PERSON", "身份证号": "CN_RESIDENT_ID", "手机号": "PHONE_NUMBER", "银行卡号": "BANK_CARD",
-            "补贴金额": "FINANCIAL", "车牌号": "CN_LICENSE_PLATE", "护照号": "CN_PASSPORT", "通行证号": "CN_TRAVEL_PERMIT",
-            "统一社会信用代码": "CN_USCC", "邮箱": "EMAIL_ADDRESS", "登录IP": "IP_ADDRESS", "纬度": "GEO_COORDINATE",
-            "经度": "GEO_COORDINATE", "年龄": "AGE", "登记时间": None}
+    prim = {
+        "姓名": "PERSON",
+        "身份证号": "CN_RESIDENT_ID",
+        "手机号": "PHONE_NUMBER",
+        "银行卡号": "BANK_CARD",
+        "补贴金额": "FINANCIAL",
+        "车牌号": "CN_LICENSE_PLATE",
+        "护照号": "CN_PASSPORT",
+        "通行证号": "CN_TRAVEL_PERMIT",
+        "统一社会信用代码": "CN_USCC",
+        "邮箱": "EMAIL_ADDRESS",
+        "登录IP": "IP_ADDRESS",
+        "纬度": "GEO_COORDINATE",
+        "经度": "GEO_COORDINATE",
+        "年龄": "AGE",
+        "登记时间": None,
+    }
     ds = Dataset("data/benefits.parquet", None, "parquet", None, list(prim), prim)
     lat_l, lng_l = [], []
     for _ in range(rows):
@@ -918,8 +1488,12 @@ def build_parquet(g: Gen, rows: int) -> tuple[Dataset, pd.DataFrame]:
         lat_l.append(lat)
         lng_l.append(lng)
         ds.count_minor(p.age)
-        ds.add({"姓名": whole("PERSON", p.name), "身份证号": whole("CN_RESIDENT_ID", p.id),
-                "手机号": whole("PHONE_NUMBER", p.phone), "银行卡号": whole("BANK_CARD", g.bank_card()),
+        ds.add(
+            {
+                "姓名": whole("PERSON", p.name),
+                "身份证号": whole("CN_RESIDENT_ID", p.id),
+                "手机号": whole("PHONE_NUMBER", p.phone),
+                "银行卡号": whole("BANK_CARD", g.bank_card()),
                 "补贴金额": round(float(g.rng.uniform(100, 3000)), 2),
                 "车牌号": _blank(g, whole("CN_LICENSE_PLATE", g.plate()), 0.5),
                 "护照号": _blank(g, whole("CN_PASSPORT", g.passport()), 0.7),
@@ -927,10 +1501,25 @@ def build_parquet(g: Gen, rows: int) -> tuple[Dataset, pd.DataFrame]:
                 "统一社会信用代码": _blank(g, whole("CN_USCC", g.uscc()), 0.8),
                 "邮箱": _blank(g, whole("EMAIL_ADDRESS", g.email()), 0.4),
                 "登录IP": _blank(g, whole("IP_ADDRESS", g.ip()), 0.2),
-                "纬度": whole("GEO_COORDINATE", repr(lat), lat), "经度": whole("GEO_COORDINATE", repr(lng), lng),
-                "年龄": p.age, "登记时间": pd.Timestamp("2024-01-01") + pd.Timedelta(minutes=int(g.rng.integers(0, 400000)))})
+                "纬度": whole("GEO_COORDINATE", repr(lat), lat),
+                "经度": whole("GEO_COORDINATE", repr(lng), lng),
+                "年龄": p.age,
+                "登记时间": pd.Timestamp("2024-01-01") + pd.Timedelta(minutes=int(g.rng.integers(0, 400000))),
+            }
+        )
     frame = pd.DataFrame(ds.rows, columns=ds.columns)
-    for col in ("姓名", "身份证号", "手机号", "银行卡号", "车牌号", "护照号", "通行证号", "统一社会信用代码", "邮箱", "登录IP"):
+    for col in (
+        "姓名",
+        "身份证号",
+        "手机号",
+        "银行卡号",
+        "车牌号",
+        "护照号",
+        "通行证号",
+        "统一社会信用代码",
+        "邮箱",
+        "登录IP",
+    ):
         frame[col] = frame[col].astype("str")
     frame["补贴金额"] = frame["补贴金额"].astype("float64")
     frame["年龄"] = frame["年龄"].astype("int64")
@@ -939,14 +1528,27 @@ def build_parquet(g: Gen, rows: int) -> tuple[Dataset, pd.DataFrame]:
 
 def build_free_text(g: Gen, ft: FreeText, rows: int) -> Dataset:
     """(g) remark columns full of identifiers of every entity, names and addresses in running text."""
-    prim = {"序号": None, "登记日期": None, "网格": None, "备注": "FREE_TEXT", "走访记录": "FREE_TEXT",
-            "诉求内容": "FREE_TEXT"}
+    prim = {
+        "序号": None,
+        "登记日期": None,
+        "网格": None,
+        "备注": "FREE_TEXT",
+        "走访记录": "FREE_TEXT",
+        "诉求内容": "FREE_TEXT",
+    }
     ds = Dataset("data/free_text.csv", None, "csv", "utf-8", list(prim), prim)
     for i in range(rows):
         reg = dt.date(2024, 1, 1) + dt.timedelta(days=int(g.rng.integers(0, 300)))
-        ds.add({"序号": str(i + 1), "登记日期": f"{reg:%Y-%m-%d}", "网格": f"第{int(g.rng.integers(1, 12))}网格",
-                "备注": ft.cell(0.8) if g.chance(0.8) else None, "走访记录": ft.cell(0.85),
-                "诉求内容": ft.cell(0.85) if g.chance(0.9) else None})
+        ds.add(
+            {
+                "序号": str(i + 1),
+                "登记日期": f"{reg:%Y-%m-%d}",
+                "网格": f"第{int(g.rng.integers(1, 12))}网格",
+                "备注": ft.cell(0.8) if g.chance(0.8) else None,
+                "走访记录": ft.cell(0.85),
+                "诉求内容": ft.cell(0.85) if g.chance(0.9) else None,
+            }
+        )
     return ds
 
 
@@ -965,22 +1567,67 @@ def _isbn13(g: Gen) -> str:
 
 def build_lookalike(g: Gen, rows: int) -> Dataset:
     """(h) numbers that resemble identifiers but are not: expected findings zero."""
-    cols = ["订单号", "档案编号", "金额", "下单日期", "结算日期", "商品条码", "商品编码", "发票代码", "发票号码", "版本号",
-            "设备编号", "ISBN", "快递单号", "时间戳", "批次号", "序列号", "数量"]
+    cols = [
+        "订单号",
+        "档案编号",
+        "金额",
+        "下单日期",
+        "结算日期",
+        "商品条码",
+        "商品编码",
+        "发票代码",
+        "发票号码",
+        "版本号",
+        "设备编号",
+        "ISBN",
+        "快递单号",
+        "时间戳",
+        "批次号",
+        "序列号",
+        "数量",
+    ]
     ds = Dataset("data/lookalike.csv", None, "csv", "utf-8", cols, dict.fromkeys(cols), lookalike=True)
     for _ in range(rows):
         d = dt.date(2023, 1, 1) + dt.timedelta(days=int(g.rng.integers(0, 700)))
         body = "".join(g.pick(USCC_ALPHABET) for _ in range(17))
         serial = body + g.pick([c for c in USCC_ALPHABET if c != uscc_check(body)])
-        version = g.pick([f"v{g.rng.integers(1, 5)}.{g.rng.integers(0, 30)}.{g.rng.integers(0, 20)}",
-                          f"10.0.{g.rng.integers(17000, 22700)}.{g.rng.integers(256, 5000)}",
-                          f"{g.rng.integers(1, 4)}.{g.rng.integers(0, 12)}"])
-        ds.add(dict(zip(cols, [
-            g.order_number(), g.archive_code(), g.amount(), f"{d:%Y-%m-%d}", f"{d:%Y%m%d}", _ean13(g),
-            f"SP-{d:%Y%m%d}-{g.digits(4)}", g.digits(12, "1234"), g.digits(8), version, g.fake_segment_number(),
-            _isbn13(g), "SF" + g.digits(13, "123456789"), str(int(dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC).timestamp() * 1000) + int(g.rng.integers(0, 86_400_000))),
-            f"B{d:%Y}-{d:%m%d}-{g.digits(2)}", serial, str(int(g.rng.integers(1, 500))),
-        ], strict=True)))
+        version = g.pick(
+            [
+                f"v{g.rng.integers(1, 5)}.{g.rng.integers(0, 30)}.{g.rng.integers(0, 20)}",
+                f"10.0.{g.rng.integers(17000, 22700)}.{g.rng.integers(256, 5000)}",
+                f"{g.rng.integers(1, 4)}.{g.rng.integers(0, 12)}",
+            ]
+        )
+        ds.add(
+            dict(
+                zip(
+                    cols,
+                    [
+                        g.order_number(),
+                        g.archive_code(),
+                        g.amount(),
+                        f"{d:%Y-%m-%d}",
+                        f"{d:%Y%m%d}",
+                        _ean13(g),
+                        f"SP-{d:%Y%m%d}-{g.digits(4)}",
+                        g.digits(12, "1234"),
+                        g.digits(8),
+                        version,
+                        g.fake_segment_number(),
+                        _isbn13(g),
+                        "SF" + g.digits(13, "123456789"),
+                        str(
+                            int(dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC).timestamp() * 1000)
+                            + int(g.rng.integers(0, 86_400_000))
+                        ),
+                        f"B{d:%Y}-{d:%m%d}-{g.digits(2)}",
+                        serial,
+                        str(int(g.rng.integers(1, 500))),
+                    ],
+                    strict=True,
+                )
+            )
+        )
     return ds
 
 
@@ -1032,8 +1679,12 @@ def _freeze_zip(path: Path) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
         for name, payload in entries:
             if name == "docProps/core.xml":
-                payload = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2024-01-01T00:00:00Z", payload)
-            zout.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), payload, zipfile.ZIP_DEFLATED)
+                payload = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2024-01-01T00:00:00Z", payload
+                )
+            zout.writestr(
+                zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), payload, zipfile.ZIP_DEFLATED
+            )
 
 
 def _json_default(value):
@@ -1068,8 +1719,9 @@ def generate(out_dir: Path, seed: int = 7, rows: int = 2000, today: dt.date | No
     datasets.append(ds)
 
     ds, records = build_json(g, ft, rows)
-    (out_dir / ds.file).write_text(json.dumps(records, ensure_ascii=False, indent=1, default=_json_default),
-                                   encoding="utf-8")
+    (out_dir / ds.file).write_text(
+        json.dumps(records, ensure_ascii=False, indent=1, default=_json_default), encoding="utf-8"
+    )
     datasets.append(ds)
 
     ds, records = build_jsonl(g, ft, rows)
@@ -1090,8 +1742,12 @@ def generate(out_dir: Path, seed: int = 7, rows: int = 2000, today: dt.date | No
     write_csv(out_dir / ds.file, ds, "utf-8")
     datasets.append(ds)
 
-    manifest = {"generator_version": GENERATOR_VERSION, "seed": seed, "rows": rows,
-                "generated_on": g.today.isoformat()}
+    manifest = {
+        "generator_version": GENERATOR_VERSION,
+        "seed": seed,
+        "rows": rows,
+        "generated_on": g.today.isoformat(),
+    }
     write_labels(out_dir, datasets, manifest)
     return out_dir
 

@@ -60,11 +60,17 @@ def build_chunk(rows: int, seed: int, g: corpus.Gen, pools: dict[str, np.ndarray
     months = birth.astype("datetime64[M]").astype(np.int64) % 12 + 1
     days = (birth - birth.astype("datetime64[M]")).astype(np.int64) + 1
     seq = rng.integers(1, 1000, rows, dtype=np.int64)
-    body = regions[rng.integers(0, len(regions), rows)] * 10**11 + (years * 10000 + months * 100 + days) * 1000 + seq
+    body = (
+        regions[rng.integers(0, len(regions), rows)] * 10**11
+        + (years * 10000 + months * 100 + days) * 1000
+        + seq
+    )
     digits = _digits_matrix(body, 17)
     ids = _ascii_rows(np.concatenate([digits + 48, corpus.id_check_array(digits)[:, None]], axis=1))
     segments = np.array(corpus.ASSIGNED_SEGMENTS, dtype=np.int64)
-    phones = (segments[rng.integers(0, len(segments), rows)] * 10**8 + rng.integers(0, 10**8, rows)).astype(str)
+    phones = (segments[rng.integers(0, len(segments), rows)] * 10**8 + rng.integers(0, 10**8, rows)).astype(
+        str
+    )
     gender = np.where(seq % 2 == 1, "男", "女")
     addresses = pools["address"][rng.integers(0, POOL, rows)]
 
@@ -74,17 +80,21 @@ def build_chunk(rows: int, seed: int, g: corpus.Gen, pools: dict[str, np.ndarray
     has_phone, has_id, has_addr = kind < 0.12, (kind >= 0.12) & (kind < 0.22), (kind >= 0.22) & (kind < 0.30)
     remarks[has_phone] = "家属电话" + phones[pick[has_phone]].astype(object) + "，" + remarks[has_phone]
     remarks[has_id] = "其子身份证号" + ids[pick[has_id]].astype(object) + "，已核实。"
-    remarks[has_addr] = "已搬至" + pools["address"][rng.integers(0, POOL, int(has_addr.sum()))].astype(object) + "居住。"
-    return pa.table({
-        "姓名": pa.array(pools["name"][rng.integers(0, POOL, rows)]),
-        "性别": pa.array(gender),
-        "身份证号": pa.array(ids),
-        "联系电话": pa.array(phones),
-        "家庭住址": pa.array(addresses),
-        "民族": pa.array(pools["ethnicity"][rng.integers(0, len(pools["ethnicity"]), rows)]),
-        "出生日期": pa.array(np.datetime_as_string(birth, unit="D")),
-        "备注": pa.array(remarks.astype(str)),
-    })
+    remarks[has_addr] = (
+        "已搬至" + pools["address"][rng.integers(0, POOL, int(has_addr.sum()))].astype(object) + "居住。"
+    )
+    return pa.table(
+        {
+            "姓名": pa.array(pools["name"][rng.integers(0, POOL, rows)]),
+            "性别": pa.array(gender),
+            "身份证号": pa.array(ids),
+            "联系电话": pa.array(phones),
+            "家庭住址": pa.array(addresses),
+            "民族": pa.array(pools["ethnicity"][rng.integers(0, len(pools["ethnicity"]), rows)]),
+            "出生日期": pa.array(np.datetime_as_string(birth, unit="D")),
+            "备注": pa.array(remarks.astype(str)),
+        }
+    )
 
 
 def build_register(path: Path, rows: int, seed: int = 7, chunk: int = 1_000_000) -> Path:
@@ -92,8 +102,12 @@ def build_register(path: Path, rows: int, seed: int = 7, chunk: int = 1_000_000)
     g = corpus.Gen(seed)
     pools = {
         "name": np.array([g.name() for _ in range(POOL)]),
-        "address": np.array([g.address(g.pick(["full", "road", "road", "village", "estate"]), levels=g.pick([2, 3]))
-                             for _ in range(POOL)]),
+        "address": np.array(
+            [
+                g.address(g.pick(["full", "road", "road", "village", "estate"]), levels=g.pick([2, 3]))
+                for _ in range(POOL)
+            ]
+        ),
         "ethnicity": np.array(corpus.ETHNICITIES),
         "sentence": np.array(corpus.PLAIN_SENTENCES + [s for s in corpus.SHORT_REMARKS if s] + [""] * 6),
     }
@@ -103,8 +117,11 @@ def build_register(path: Path, rows: int, seed: int = 7, chunk: int = 1_000_000)
         fh.write((",".join(COLUMNS) + "\n").encode("utf-8"))
         for i, start in enumerate(range(0, rows, chunk)):
             n = min(chunk, rows - start)
-            pacsv.write_csv(build_chunk(n, seed + i, g, pools), fh,
-                            pacsv.WriteOptions(include_header=False, quoting_style="none"))
+            pacsv.write_csv(
+                build_chunk(n, seed + i, g, pools),
+                fh,
+                pacsv.WriteOptions(include_header=False, quoting_style="none"),
+            )
     tmp.replace(path)
     return path
 
@@ -116,8 +133,10 @@ def ensure_register(rows: int, name: str, rebuild: bool = False) -> Path:
         t0 = time.perf_counter()
         build_register(path, rows)
         size = path.stat().st_size / 1e6
-        print(f"built {path.relative_to(ROOT)}: {rows:,} rows, {size:,.0f} MB in {time.perf_counter() - t0:.1f} s",
-              flush=True)
+        print(
+            f"built {path.relative_to(ROOT)}: {rows:,} rows, {size:,.0f} MB in {time.perf_counter() - t0:.1f} s",
+            flush=True,
+        )
     return path
 
 
@@ -162,8 +181,9 @@ print(json.dumps({"scan_s": t1 - t0, "rows": len(df), "findings": n,
 
 
 def _child(code: str, *args: str, timeout: int = 3600) -> dict:
-    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=timeout)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, timeout=timeout
+    )
     if proc.returncode != 0:
         tail = proc.stderr.strip().splitlines()[-1:] or ["?"]
         return {"error": f"exit {proc.returncode}: {tail[0][:300]}"}
@@ -181,14 +201,18 @@ def _line(label: str, m: dict) -> str:
     if m.get("unsupported"):
         return f"{label}: not supported by this privaudit"
     rate = m["rows"] / m["scan_s"] if m["scan_s"] else float("inf")
-    return (f"{label} {m['rows']:,} rows: {m['scan_s']:.2f} s, {rate:,.0f} rows/s, "
-            f"peak RSS {m['maxrss_kb'] / 1024:,.0f} MB ({m['findings']:,} findings)")
+    return (
+        f"{label} {m['rows']:,} rows: {m['scan_s']:.2f} s, {rate:,.0f} rows/s, "
+        f"peak RSS {m['maxrss_kb'] / 1024:,.0f} MB ({m['findings']:,} findings)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     """CLI entry point."""
     ap = argparse.ArgumentParser(description="privaudit scan speed and memory")
-    ap.add_argument("--rows-4m", action="store_true", help="also measure a 4,000,000-row file (peak RSS ratio)")
+    ap.add_argument(
+        "--rows-4m", action="store_true", help="also measure a 4,000,000-row file (peak RSS ratio)"
+    )
     ap.add_argument("--skip-presidio", action="store_true")
     ap.add_argument("--rebuild", action="store_true", help="rebuild the cached registers")
     args = ap.parse_args(argv)
@@ -227,8 +251,10 @@ def main(argv: list[str] | None = None) -> int:
     print(_line("presidio BatchAnalyzerEngine slice", mp))
     if "error" not in mp and "error" not in ms and "error" not in m1:
         p_rate = mp["rows"] / mp["scan_s"]
-        print(f"privaudit vs presidio: {ms['rows'] / ms['scan_s'] / p_rate:,.1f}x on the same {SLICE_ROWS:,} rows; "
-              f"{m1['rows'] / m1['scan_s'] / p_rate:,.1f}x at 1M rows")
+        print(
+            f"privaudit vs presidio: {ms['rows'] / ms['scan_s'] / p_rate:,.1f}x on the same {SLICE_ROWS:,} rows; "
+            f"{m1['rows'] / m1['scan_s'] / p_rate:,.1f}x at 1M rows"
+        )
     return 0
 
 

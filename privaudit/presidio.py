@@ -191,7 +191,9 @@ class ZhNlpEngine(NlpEngine):
         if not self.is_loaded():
             self.load()
         if language != self.language:
-            raise ValueError(f"language {language!r} is not supported by {type(self).__name__} ({self.language!r})")
+            raise ValueError(
+                f"language {language!r} is not supported by {type(self).__name__} ({self.language!r})"
+            )
 
 
 def _is_fullwidth_alnum(ch: str) -> bool:
@@ -226,7 +228,9 @@ class PrivauditRecognizer(EntityRecognizer):
     def load(self) -> None:
         """Nothing to load: the finders are pure functions with their data in the package."""
 
-    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
         """Spans of this recognizer's entity in ``text`` (none if ``entities`` excludes it)."""
         if entities and self.entity not in entities:
             return []
@@ -283,11 +287,19 @@ def nlp_engine() -> ZhNlpEngine:
 def recognizers(language: str = LANGUAGE) -> list[EntityRecognizer]:
     """One Presidio recognizer per privaudit identifier entity (CN_RESIDENT_ID, PHONE_NUMBER … PERSON, ADDRESS)."""
     recs: list[EntityRecognizer] = [
-        PrivauditRecognizer(mod.ENTITY, _module_finder(mod), getattr(mod, "CONTEXT", ()), supported_language=language)
+        PrivauditRecognizer(
+            mod.ENTITY, _module_finder(mod), getattr(mod, "CONTEXT", ()), supported_language=language
+        )
         for mod in MODULES
     ]
-    recs.append(PrivauditRecognizer("PERSON", _freetext_finder, freetext.PERSON_CONTEXT, supported_language=language))
-    recs.append(PrivauditRecognizer("ADDRESS", _freetext_finder, freetext.ADDRESS_CONTEXT, supported_language=language))
+    recs.append(
+        PrivauditRecognizer("PERSON", _freetext_finder, freetext.PERSON_CONTEXT, supported_language=language)
+    )
+    recs.append(
+        PrivauditRecognizer(
+            "ADDRESS", _freetext_finder, freetext.ADDRESS_CONTEXT, supported_language=language
+        )
+    )
     return recs
 
 

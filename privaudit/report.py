@@ -154,8 +154,7 @@ def text_report(result: ScanResult) -> str:
             lines.append(f"  not examined: {item.get('what', '')}: {item.get('why', '')}")
         for v in ds.violations:
             d = _violation_dict(v)
-            col = f" column {d['column']!r}:" if d.get("column") else ""
-            lines.append(f"  {d.get('severity', 'error')} {d.get('rule', '')} ({d.get('article', '')}):{col} {d.get('message', '')}")
+            lines.append(f"  {d.get('severity', 'error')} {d.get('rule', '')} ({d.get('article', '')}): {d.get('message', '')}")
         lines.append("")
     s = summary_dict(result)
     lines.append(

@@ -120,7 +120,9 @@ class _Words:
 # ---------------------------------------------------------------------------------------
 
 #: Compound surnames that are also ordinary words are left out in free text.
-_COMPOUND_NOT_IN_TEXT = frozenset("第五 百里 东门 西门 南门 东郭 有琴 长孙 乐正 公西 子车 司空 段干 归海 微生".split())
+_COMPOUND_NOT_IN_TEXT = frozenset(
+    "第五 百里 东门 西门 南门 东郭 有琴 长孙 乐正 公西 子车 司空 段干 归海 微生".split()
+)
 _COMPOUNDS = frozenset(COMPOUND_SURNAMES) - _COMPOUND_NOT_IN_TEXT
 _SINGLES = frozenset(s for s in SURNAMES if len(s) == 1)
 #: Surname characters that are also time, measure or function words: in free text they
@@ -178,7 +180,8 @@ _NEVER_GIVEN = frozenset(
 )
 #: Multi-character cue words before an address (removed from its start).
 _ADDRESS_CUES = frozenset(
-    w for w in """住在 现住 现居 居住 居住在 居住于 家住 住址 地址 住址为 地址为 住址是 地址是 户籍 户籍地 籍贯 位于
+    w
+    for w in """住在 现住 现居 居住 居住在 居住于 家住 住址 地址 住址为 地址为 住址是 地址是 户籍 户籍地 籍贯 位于
     来自 搬到 搬至 搬入 搬进 迁至 迁入 迁往 落户 租住 暂住 借住 寄住 前往 来到 送到 送至 到达 回到 入户
     上门 走访 走访了 看望 慰问 探望 门牌 详细 地点 目前 今天 今日 昨天 昨日 上午 下午 晚上 近日 日前 这个
     那个 我们 他们 所在 所住 附近 周边 一带 门口 楼下 楼上 对面 旁边 隔壁 同住 合住 一起 共同 一直 长期
@@ -189,7 +192,9 @@ _ADDRESS_CUES = frozenset(
 
 _SEPARATORS = "：: \u3000"
 
-_FUNCTION_TAGS: dict[str, str] = dict(line.split("\t", 1) for line in _read_data("freetext_function_words.txt"))
+_FUNCTION_TAGS: dict[str, str] = dict(
+    line.split("\t", 1) for line in _read_data("freetext_function_words.txt")
+)
 #: Two-character verbs, adverbs, prepositions … (word boundaries around names and addresses).
 _FUNCTION = frozenset(_FUNCTION_TAGS)
 _VERBS = frozenset(w for w, tag in _FUNCTION_TAGS.items() if tag.startswith("v"))
@@ -197,7 +202,10 @@ _VERBS = frozenset(w for w, tag in _FUNCTION_TAGS.items() if tag.startswith("v")
 _COMMON = frozenset(w for line in _read_data("freetext_common_words.txt") for w in line.split()) | frozenset(
     "张开 文明 王者 金额 方便 高兴 白天 周末 黄色 安全 平安 幸福 和平 于是 常常 时常 时间 明天".split()
 )
-_GIVEN = frozenset("".join("".join(line.split()) for line in _read_data("freetext_given_chars.txt"))) - _NEVER_GIVEN
+_GIVEN = (
+    frozenset("".join("".join(line.split()) for line in _read_data("freetext_given_chars.txt")))
+    - _NEVER_GIVEN
+)
 
 _STRONG_PRE = _Words(_STRONG_PREFIX)
 _WEAK_PRE = _Words(_WEAK_PREFIX)
@@ -205,6 +213,7 @@ _STRONG_SUF = _Words(_STRONG_SUFFIX)
 _WEAK_SUF = _Words(_WEAK_SUFFIX)
 _TITLE_W = _Words(_TITLES)
 _ADDR_CUE_W = _Words(_ADDRESS_CUES)
+_BOUND_W = _Words(w for w in _STRONG_PREFIX | _ADDRESS_CUES if len(w) >= 2)
 
 
 # ---------------------------------------------------------------------------------------
@@ -212,58 +221,60 @@ _ADDR_CUE_W = _Words(_ADDRESS_CUES)
 # ---------------------------------------------------------------------------------------
 
 
-def _left_strength(text: str, s: int) -> int:
-    """Evidence before a candidate name starting at ``s``.
+# Evidence levels.  Left of a name: a role word, a listed cue word, the start of the
+# text or punctuation, a verb/adverb from the word list, nothing, or "the surname
+# character belongs to the word before".  Right of it: a title, a strong cue, a weak
+# cue, the end or punctuation, a verb/adverb, nothing.
+L_ROLE, L_CUE, L_EDGE, L_WORD, L_NONE, L_BOUND = 2.0, 1.5, 1.0, 0.5, 0.0, -1.0
+R_TITLE, R_STRONG, R_CUE, R_EDGE, R_WORD, R_NONE = 3.0, 2.0, 1.5, 1.0, 0.5, 0.0
 
-    2: a role word (户主王建国); 1: punctuation/start, a weak cue (与, 经, 今天) or a
-    verb (受理王桂芝); 0: other Han text; -1: the character at ``s`` ends a cue word or
-    a common word (来访人员 → 员, 现居 → 居, 了解 → 解), so no name starts there.
+
+def _left_strength(text: str, s: int) -> float:
+    """Evidence before a candidate name starting at ``s`` (``L_*``).
+
+    L_ROLE: 户主王建国; L_CUE: 与王芳, 今天王芳; L_EDGE: start or punctuation; L_WORD:
+    受理王桂芝; L_BOUND: the character at ``s`` ends a cue word or a common word
+    (来访人员 → 员, 现居 → 居, 了解 → 解), so no name starts there.
     """
     if s == 0:
-        return 1
+        return L_EDGE
     prev = text[s - 1]
     if not _is_han(prev):
         j = s
         while j > 0 and text[j - 1] in _SEPARATORS:
             j -= 1
         if 0 < j < s and _STRONG_PRE.ending_at(text, j):
-            return 2
-        return 1
-    if _STRONG_PRE.ending_at(text, s + 1, 2) or _ADDR_CUE_W.ending_at(text, s + 1, 2):
-        return -1
+            return L_ROLE
+        return L_CUE if prev in _WEAK_PREFIX else L_EDGE  # 、
+    if _BOUND_W.ending_at(text, s + 1, 2):
+        return L_BOUND
     if _STRONG_PRE.ending_at(text, s) or prev in "为是系" and _STRONG_PRE.ending_at(text, s - 1):
-        return 2
+        return L_ROLE
     if text[s - 1 : s + 1] in _COMMON and text[s : s + 2] not in _COMPOUNDS:
-        return -1
-    if _WEAK_PRE.ending_at(text, s) or text[s - 2 : s] in _FUNCTION:
-        return 1
-    return 0
+        return L_BOUND
+    if _WEAK_PRE.ending_at(text, s):
+        return L_CUE
+    if text[s - 2 : s] in _FUNCTION:
+        return L_WORD
+    return L_NONE
 
 
-def _right_strength(text: str, e: int) -> int:
-    """Evidence after a candidate ending at ``e``: 3 a title (先生), 2 a strong cue (反映,
-    家中), 1 punctuation/end, a weak cue (的, 在) or a verb; 0 other Han text."""
+def _right_strength(text: str, e: int) -> float:
+    """Evidence after a candidate ending at ``e`` (``R_*``): 先生 R_TITLE, 反映/家中
+    R_STRONG, 的/在 R_CUE, end or punctuation R_EDGE, 陪护 R_WORD."""
     k = _STRONG_SUF.starting_at(text, e)
     if k:
-        return 3 if text[e : e + k] in _TITLE_W else 2
+        return R_TITLE if text[e : e + k] in _TITLE_W else R_STRONG
     if e >= len(text) or not _is_han(text[e]):
-        return 1
-    if _WEAK_SUF.starting_at(text, e) or text[e : e + 2] in _FUNCTION:
-        return 1
-    return 0
+        return R_EDGE
+    if _WEAK_SUF.starting_at(text, e):
+        return R_CUE
+    if text[e : e + 2] in _FUNCTION:
+        return R_WORD
+    return R_NONE
 
 
-def _given_ok(text: str, start: int, end: int) -> bool:
-    if end > len(text):
-        return False
-    for i in range(start, end):
-        ch = text[i]
-        if ch in _NEVER_GIVEN or not _is_han(ch):
-            return False
-    return not _TITLE_W.starting_at(text, start)
-
-
-def _judge(text: str, s: int, k: int, left: int) -> Span | None:
+def _judge(text: str, s: int, k: int, left: float) -> Span | None:
     """The best PERSON reading starting at ``s`` with a surname of ``k`` characters, or None.
 
     ``left`` is :func:`_left_strength` at ``s``.
@@ -271,16 +282,28 @@ def _judge(text: str, s: int, k: int, left: int) -> Span | None:
     if left < 0:
         return None
     g = s + k
-    ok1 = _given_ok(text, g, g + 1)
-    ok2 = ok1 and _given_ok(text, g + 1, g + 2)
-    if not ok1:
+    size = len(text)
+    if g >= size:
         return None
+    c1 = text[g]
+    if c1 in _NEVER_GIVEN or not _is_han(c1) or _TITLE_W.starting_at(text, g):
+        return None
+    ok2 = (
+        g + 1 < size
+        and text[g + 1] not in _NEVER_GIVEN
+        and _is_han(text[g + 1])
+        and not _TITLE_W.starting_at(text, g + 1)
+    )
     r1 = _right_strength(text, g + 1)
     if ok2:
         r2 = _right_strength(text, g + 2)
         third = text[g + 1]
         if r1 and r2:
-            n = 2 if r2 > r1 or r2 == r1 and third in _GIVEN and not _WEAK_SUF.starting_at(text, g + 1) else 1
+            n = (
+                2
+                if third in _GIVEN and (r2 > r1 or r2 == r1 and not _WEAK_SUF.starting_at(text, g + 1))
+                else 1
+            )
         elif r2:
             n = 2
         elif r1:
@@ -293,33 +316,36 @@ def _judge(text: str, s: int, k: int, left: int) -> Span | None:
     e = g + n
     cand = text[s:e]
     common_word = cand in _COMMON
-    if left == 2:  # a role word before: 户主王建国
-        if right >= 2 or right == 1 and not common_word:
+    if left == L_ROLE:  # a role word before: 户主王建国
+        if right >= R_STRONG or right > R_NONE and not common_word:
             return Span(s, e, SCORE_STRONG, PERSON)
-        if right == 0 and not common_word and all(ch in _GIVEN for ch in cand[k:]):
+        if right == R_NONE and not common_word and all(ch in _GIVEN for ch in cand[k:]):
             return Span(s, e, SCORE_WEAK, PERSON)
         return None
     if left < 0 or common_word:
         return None
     # 方便群 / 高兴地: the first two characters are a word and the third is no name character
-    if k == 1 and n == 2 and cand[:2] in _COMMON and (right < 2 or cand[2] not in _GIVEN):
+    if k == 1 and n == 2 and cand[:2] in _COMMON and (right < R_STRONG or cand[2] not in _GIVEN):
         return None
-    if right == 3:  # a title after: 王建国先生
+    if right == R_TITLE:  # a title after: 王建国先生
         return Span(s, e, SCORE_STRONG, PERSON)
-    if k == 1 and cand[0] in _TEXT_SURNAMES_NEED_ROLE and (right < 2 or text[s - 1 : s].isdigit()):
+    if k == 1 and cand[0] in _TEXT_SURNAMES_NEED_ROLE and (right < R_STRONG or text[s - 1 : s].isdigit()):
         return None
-    if left == 1 and right == 2:
-        return Span(s, e, SCORE_STRONG, PERSON)
+    if right == R_STRONG:
+        if left > L_NONE:
+            return Span(s, e, SCORE_STRONG, PERSON)
+        if all(ch in _GIVEN for ch in cand[k:]):
+            return Span(s, e, SCORE_MEDIUM, PERSON)
+        return None
     if not all(ch in _GIVEN for ch in cand[k:]):
         return None
-    if right == 2:
-        return Span(s, e, SCORE_MEDIUM, PERSON)
-    if left == 1 and right == 1:
+    # weak on both sides: a listed cue on one side (与王芳的, 受理王芳的) or punctuation on both
+    if left == L_CUE and right > R_NONE or right == R_CUE and left > L_NONE or left == right == L_EDGE:
         return Span(s, e, SCORE_WEAK, PERSON)
     return None
 
 
-def _judge_at(text: str, s: int, left: int) -> Span | None:
+def _judge_at(text: str, s: int, left: float) -> Span | None:
     if text[s : s + 2] in _COMPOUNDS:
         span = _judge(text, s, 2, left)
         if span is not None:
@@ -331,6 +357,8 @@ def _judge_at(text: str, s: int, left: int) -> Span | None:
 
 #: Surname characters that are more often a preposition before a name (经王建国同意).
 _PREPOSITION_SURNAMES = frozenset("经由向和同及与跟给对为把将被让请叫接据派帮陪替找")
+_STRONG_FIRST = frozenset(w[0] for w in _STRONG_SUFFIX)
+_CUE_FIRST = _STRONG_FIRST | frozenset(w[0] for w in _WEAK_SUFFIX)
 _CANDIDATE_CHARS = frozenset(_SINGLES | {c[0] for c in _COMPOUNDS})
 _CANDIDATE_RE = re.compile("[" + "".join(sorted(_CANDIDATE_CHARS)) + "]")
 _DOTS = "·•・．‧∙⋅."
@@ -338,16 +366,22 @@ _DOT_RE = re.compile(f"{_HAN}[{re.escape(_DOTS)}]{_HAN}")
 _MINORITY_RE = re.compile(f"{_HAN}{{1,10}}(?:[{re.escape(_DOTS)}]{_HAN}{{1,10}}){{1,3}}")
 _TIBETAN = _Words(TIBETAN_NAME_PARTS)
 _TIBETAN_FIRST = frozenset(w[0] for w in TIBETAN_NAME_PARTS)
+_TIBETAN_FIRST_RE = re.compile("[" + "".join(sorted(_TIBETAN_FIRST)) + "]")
 #: Words that end a transliterated name part (吐尔逊来电 → 吐尔逊).
 _MINORITY_END = _Words(
-    _STRONG_SUFFIX | frozenset("的 将 把 被 于 在 和 与 是 为 等 及 家 现 已 今 因 向 对 从 到 说 称 住 也 还 来 去 户".split())
+    _STRONG_SUFFIX
+    | frozenset(
+        "的 将 把 被 于 在 和 与 是 为 等 及 家 现 已 今 因 向 对 从 到 说 称 住 也 还 来 去 户".split()
+    )
 )
 #: Words before the first part of a ``·`` name (房东, 今天上午 …).
 _MINORITY_START = _Words(
     _STRONG_PREFIX | _WEAK_PREFIX | frozenset("反映 表示 来电 走访 看望 慰问 探望 联系 系 是 为".split())
 )
 #: Characters common in transliterated (Uyghur, Kazakh …) names: no word starts on them.
-_TRANSLITERATION = frozenset("买提阿依古丽娜尔艾力吐逊热拉合迪布都不克木罕尼沙汗江巴哈斯坦别扎马库班努孜麦曼苏莱伊玛乌甫吾吉亚帕夏")
+_TRANSLITERATION = frozenset(
+    "买提阿依古丽娜尔艾力吐逊热拉合迪布都不克木罕尼沙汗江巴哈斯坦别扎马库班努孜麦曼苏莱伊玛乌甫吾吉亚帕夏"
+)
 
 
 def _minority_start(text: str, s: int, end: int) -> int:
@@ -375,7 +409,8 @@ def _minority(text: str, m: re.Match) -> list[Span]:
                 j
                 for j in range(lo + 2, hi)
                 if _MINORITY_END.starting_at(text, j)
-                or text[j : j + 2] in _FUNCTION and text[j] not in _TRANSLITERATION
+                or text[j : j + 2] in _FUNCTION
+                and text[j] not in _TRANSLITERATION
             ),
             None,
         )
@@ -410,7 +445,7 @@ def _tibetan(text: str) -> list[Span]:
         k2 = _TIBETAN.starting_at(text, e)
         if k2:
             e += k2
-        if _left_strength(text, i) > 0 and _right_strength(text, e) > 0:
+        if _left_strength(text, i) > L_NONE and _right_strength(text, e) > R_NONE:
             spans.append(Span(i, e, SCORE_STRONG, PERSON))
         i = e
     return spans
@@ -422,7 +457,7 @@ def find_persons(text: str) -> list[Span]:
     if _DOT_RE.search(text):
         for m in _MINORITY_RE.finditer(text):
             spans.extend(_minority(text, m))
-    if not _TIBETAN_FIRST.isdisjoint(text):
+    if _TIBETAN_FIRST_RE.search(text):
         spans.extend(_tibetan(text))
     fixed = list(spans)
     n = len(text)
@@ -434,27 +469,29 @@ def find_persons(text: str) -> list[Span]:
         if not _is_han(text[s + 1]):
             continue
         left = _left_strength(text, s)
+        if left < L_EDGE:
+            # without evidence on the left a name needs a strong cue right after it
+            # (a weak one after a verb): a cheap look at the next characters first
+            if left < 0:
+                continue
+            need = _STRONG_FIRST if left == L_NONE else _CUE_FIRST
+            if not any(c in need for c in text[s + 2 : s + 5]):
+                continue
         span = _judge_at(text, s, left)
         if span is None or fixed and any(sp.start < span.end and span.start < sp.end for sp in fixed):
             continue
-        # 经尹宁同意 / 网格员雷英: a reading starting one or two characters later may
-        # have better evidence on its left (the first character was a cue word).
-        prep = text[s] in _PREPOSITION_SURNAMES
+        # 经尹宁同意: when the surname character is more often a preposition, the
+        # reading one character later wins if its left evidence is as good.
         chosen: Span | None = span
-        for d in (1, 2) if left < 2 or prep else ():
-            if s + d >= n - 1:
-                break
-            if text[s + d] not in _CANDIDATE_CHARS:
-                later = None
-                later_left = -1
-            else:
-                later_left = _left_strength(text, s + d)
-                later = _judge_at(text, s + d, later_left)
+        if text[s] in _PREPOSITION_SURNAMES and s + 1 < n - 1:
+            later = None
+            if text[s + 1] in _CANDIDATE_CHARS:
+                later_left = _left_strength(text, s + 1)
+                later = _judge_at(text, s + 1, later_left)
             if later is not None and later.end >= span.end - 1:
-                if later_left > left or later_left == left and prep and d == 1:
+                if later_left >= left:
                     chosen = later
-                    break
-            elif d == 1 and prep and (s == 0 or not _is_han(text[s - 1])) and _right_strength(text, span.end) < 3:
+            elif (s == 0 or not _is_han(text[s - 1])) and _right_strength(text, span.end) < R_TITLE:
                 chosen = None  # 由高洁代为: 由 is a cue word here, not a surname
         if chosen is None:
             continue
@@ -483,8 +520,7 @@ _ADMIN = (
     "经济技术开发区|开发区|高新区|新区|工业园区|管委会|省|市|州|地区|盟|区|县|旗|镇|乡|社区"
 )
 _ROAD = (
-    "大道|大街|胡同|一条|二条|三条|四条|五条|六条|七条|八条|九条|十条|东段|西段|南段|北段|中段|"
-    "路|街|巷|里|道"
+    "大道|大街|胡同|一条|二条|三条|四条|五条|六条|七条|八条|九条|十条|东段|西段|南段|北段|中段|路|街|巷|里|道"
 )
 _ESTATE = (
     "小区|花园|家园|公寓|大厦|新村|新城|广场|庭院|公馆|山庄|名苑|花苑|雅苑|雅居|佳苑|庄园|别墅|宿舍|"
@@ -499,7 +535,9 @@ _SUFFIX_KIND = {
 }
 _SUFFIX_W = _Words(_SUFFIX_KIND)
 #: Place words that may directly precede the first numbered unit (not 市/区/县 …).
-_LAST_SUFFIX_W = _Words(w for w, kind in _SUFFIX_KIND.items() if kind != "admin" or w in ("社区", "街道", "镇", "乡"))
+_LAST_SUFFIX_W = _Words(
+    w for w, kind in _SUFFIX_KIND.items() if kind != "admin" or w in ("社区", "街道", "镇", "乡")
+)
 _NOT_AT_START = frozenset("省 市 县 区 州 里 路 街 巷 弄 道 旗 盟 乡 镇 小区 社区 街道".split())
 _ADMIN_CHAR_RE = re.compile("[省市县区州旗盟镇乡]")
 _LETTER = "[A-Za-z\\uff21-\\uff3a\\uff41-\\uff5a]"
@@ -524,7 +562,9 @@ _UNITS_RE = re.compile(
 _QUICK_UNIT_RE = re.compile(
     f"(?:[0-9\\uff10-\\uff19{_NUMERALS}]|{_LETTER})(?:号|栋|幢|座|单元|室|组|弄)|[0-9]{_DASH}[0-9]"
 )
-_UNIT_HEAD = frozenset("0123456789\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19" + _NUMERALS + "-－—第")
+_UNIT_HEAD = frozenset(
+    "0123456789\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19" + _NUMERALS + "-－—第"
+)
 _MAX_ADDRESS_NAME = 40
 #: After a cue word only these characters are cut too (原住|回龙观 keeps 回; 住|在幸福里 cuts 在).
 _AFTER_CUE_CHARS = frozenset("在于到至往的是为住将把")
@@ -621,7 +661,7 @@ def _strip_cue_chars(text: str, best: int, named_end: int, s: int | None = None)
 def find_addresses(text: str) -> list[Span]:
     """ADDRESS spans in ``text``: place names plus at least one numbered unit."""
     spans: list[Span] = []
-    pos = 0
+    pos = floor = 0
     while True:
         m = _QUICK_UNIT_RE.search(text, pos)
         if m is None:
@@ -634,7 +674,7 @@ def find_addresses(text: str) -> list[Span]:
         if text[u : u + 1] in "-－—":
             u += 1
         r = u
-        while r > 0 and u - r < _MAX_ADDRESS_NAME and _is_han(text[r - 1]):
+        while r > floor and u - r < _MAX_ADDRESS_NAME and _is_han(text[r - 1]):
             r -= 1
         if r == u or not _LAST_SUFFIX_W.ending_at(text, u):
             continue
@@ -646,7 +686,7 @@ def find_addresses(text: str) -> list[Span]:
             continue
         full = _ADMIN_CHAR_RE.search(text, start, u) is not None
         spans.append(Span(start, um.end(), SCORE_ADDRESS_FULL if full else SCORE_ADDRESS, ADDRESS))
-        pos = um.end()
+        pos = floor = um.end()
 
 
 # ---------------------------------------------------------------------------------------
@@ -669,7 +709,12 @@ def find(text: str) -> list[Span]:
         fixed: list[Span] = []
         for a in addresses:
             for p in persons:
-                if p.start <= a.start < p.end < a.end or a.start < p.start and p.end < a.end and _head(text, a, p):
+                if (
+                    p.start <= a.start < p.end < a.end
+                    or a.start < p.start
+                    and p.end < a.end
+                    and _head(text, a, p)
+                ):
                     start = _strip_cue_chars(text, p.end, a.end)
                     a = a._replace(start=start) if start is not None else a
             fixed.append(a)
@@ -693,20 +738,22 @@ def _re2_alternation(words) -> str:
 
 
 def _build_prefilter() -> str:
+    """An RE2 pattern for every way :func:`find` can accept a span (see ``_judge``)."""
     han = "[\\x{3400}-\\x{4dbf}\\x{4e00}-\\x{9fff}]"
     nonhan = "[^\\x{3400}-\\x{4dbf}\\x{4e00}-\\x{9fff}]"
     surname = f"(?:[{''.join(sorted(_SINGLES))}]|{_re2_alternation(_COMPOUNDS)})"
+    given = f"[{''.join(sorted(_GIVEN))}]"
     prefix = _re2_alternation(_STRONG_PREFIX | _WEAK_PREFIX)
     suffix = _re2_alternation(_STRONG_SUFFIX | _WEAK_SUFFIX)
     parts = [
-        f"(?:{prefix}){surname}",
-        f"{surname}{han}{{1,3}}(?:{suffix})",
-        f"(?:^|{nonhan}){surname}{han}{{1,3}}(?:$|{nonhan})",
-        f"{han}[{_DOTS}]{han}",
-        f"(?:{_re2_alternation(TIBETAN_NAME_PARTS)})",
-        "(?:[0-9\\x{ff10}-\\x{ff19}一二三四五六七八九十百零〇A-Za-z\\x{ff21}-\\x{ff3a}\\x{ff41}-\\x{ff5a}])"
-        "(?:号|栋|幢|座|单元|室|组|弄)",
-        f"{han}[0-9]{{1,4}}[-－—][0-9]",
+        f"(?:{prefix})[{_SEPARATORS}为是系]*{surname}",  # 户主王…, 与王…
+        f"{surname}{han}{{1,2}}(?:{suffix})",  # 王建国反映, 王芳的
+        f"(?:^|{nonhan}){surname}{given}{{1,2}}(?:$|{nonhan})",  # ，王芳，
+        f"{han}[{_DOTS}]{han}",  # 阿依古丽·买买提
+        _re2_alternation(TIBETAN_NAME_PARTS),
+        "(?:[0-9\\x{ff10}-\\x{ff19}" + _NUMERALS + "]|[A-Za-z\\x{ff21}-\\x{ff3a}\\x{ff41}-\\x{ff5a}])"
+        "(?:号|栋|幢|座|单元|室|组|弄)",  # 3栋, B座
+        "[0-9][-－—][0-9]",  # 3-2-501
     ]
     return "|".join(f"(?:{p})" for p in parts)
 

@@ -25,7 +25,7 @@ from privaudit.detect import addresses, attributes, freetext
 from privaudit.detect.profile import ColumnPlan, plan_column, value_validator
 from privaudit.identifiers import MODULES, Span, cn_resident_id, excel_damage
 from privaudit.io import Table
-from privaudit.masking import MASKED_PATTERN, mask_series
+from privaudit.masking import MASKED_PATTERN, mask, mask_series
 from privaudit.model import FINDING_COLUMNS, ColumnProfile, DatasetResult
 
 SAMPLE_CELLS = 2000
@@ -96,26 +96,36 @@ def find_spans_many(
         if not len(sel):
             continue
         cells = values[sel]
+        if _entity == "FREE_TEXT":  # names and addresses: cell by cell (few cells pass the prefilter)
+            found, cell_of = [], []
+            for i, text in enumerate(cells):
+                hits = finder(text)
+                found.extend(hits)
+                cell_of.extend([i] * len(hits))
+            if found:
+                parts.append((sel, None, found, np.asarray(cell_of, dtype=np.int64)))
+            continue
         joined = _JOIN.join(cells)
         found = finder(joined)
         if not found:
             continue
         lengths = np.fromiter((len(c) for c in cells), dtype=np.int64, count=len(cells))
         starts = np.concatenate(([0], np.cumsum(lengths[:-1] + len(_JOIN))))
-        parts.append((sel, starts, found))
+        begin = np.fromiter((f.start for f in found), dtype=np.int64, count=len(found))
+        parts.append((sel, starts, found, np.searchsorted(starts, begin, side="right") - 1))
     if not parts:
         return None
     frames = []
-    for sel, starts, found in parts:
+    for sel, starts, found, cell in parts:
         begin = np.fromiter((f.start for f in found), dtype=np.int64, count=len(found))
-        cell = np.searchsorted(starts, begin, side="right") - 1
+        offset = starts[cell] if starts is not None else 0
         frames.append(
             pd.DataFrame(
                 {
                     "pos": sel[cell],
                     "entity": [f.entity for f in found],
-                    "start": begin - starts[cell],
-                    "end": np.fromiter((f.end for f in found), dtype=np.int64, count=len(found)) - starts[cell],
+                    "start": begin - offset,
+                    "end": np.fromiter((f.end for f in found), dtype=np.int64, count=len(found)) - offset,
                     "score": [float(f.score) for f in found],
                 }
             )
@@ -250,7 +260,10 @@ class TableScanner:
         if plan.entity:
             valid = np.asarray(value_validator(plan.entity)(s, plan.hinted), dtype=bool) & nonempty
             if valid.any():
-                frames.append(self._whole_cell_findings(plan.entity, s[valid], rows[valid]))
+                if self.sink is not None:
+                    frames.append(self._whole_cell_findings(plan.entity, s[valid], rows[valid]))
+                if prof.sample is None:
+                    prof.sample = mask(plan.entity, str(s[valid].iloc[0]))
                 has_finding |= valid
                 state.entity_cells[plan.entity] += int(valid.sum())
                 if plan.entity == "CN_RESIDENT_ID":
@@ -290,7 +303,8 @@ class TableScanner:
             if len(candidates):
                 spans_frame = self._span_findings(state, s, rows, candidates)
                 if spans_frame is not None:
-                    frames.append(spans_frame)
+                    if self.sink is not None:
+                        frames.append(spans_frame)
                     hit_rows = np.isin(rows, spans_frame["row"].to_numpy())
                     has_finding |= hit_rows
             damaged = rest & ~has_finding
@@ -305,8 +319,6 @@ class TableScanner:
             return None
         out = pd.concat(frames, ignore_index=True)
         out.insert(0, "column", prof.name)
-        if prof.sample is None:
-            prof.sample = str(out["masked"].iloc[0])
         return out
 
     def _whole_cell_findings(self, entity: str, s: pd.Series, rows: np.ndarray) -> pd.DataFrame:
@@ -338,8 +350,12 @@ class TableScanner:
             dtype="str",
         )
         masked = pd.Series("", index=spans.index, dtype="str")
-        for entity, group in spans.groupby("entity", sort=False).groups.items():
-            masked.loc[group] = mask_series(str(entity), pieces.loc[group].str.strip()).to_numpy()
+        if self.sink is not None:
+            for entity, group in spans.groupby("entity", sort=False).groups.items():
+                masked.loc[group] = mask_series(str(entity), pieces.loc[group].str.strip()).to_numpy()
+        if state.profile.sample is None:
+            state.profile.sample = mask(str(spans["entity"].iloc[0]), pieces.iloc[0])
+            masked.iloc[0] = state.profile.sample
         out_rows = rows[idx][pos]
         geo = (spans["entity"] == "GEO_COORDINATE").to_numpy()
         if geo.any():

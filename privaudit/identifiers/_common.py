@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -204,6 +205,11 @@ class Bytes:
         drop = np.zeros(len(data), dtype=bool)
         for a, b in _ranges(marked):
             drop |= (data >= a) & (data <= b) if a != b else data == a
+        return self.delete_mask(drop)
+
+    def delete_mask(self, drop: np.ndarray) -> Bytes:
+        """A copy without the bytes at the positions where ``drop`` (bool, len(data)) is True."""
+        data = self.data
         if not drop.any():
             return self
         new = object.__new__(Bytes)
@@ -351,28 +357,17 @@ def regex_rows(arr: pa.Array, rows: np.ndarray, pattern: str) -> np.ndarray:
 def nfkc_sources(targets: str) -> str:
     """Characters outside ``targets`` whose NFKC form contains one of ``targets``.
 
-    Only the blocks where NFKC maps to CJK ideographs or ASCII are searched (CJK radicals,
-    compatibility ideographs, enclosed/squared forms, full-width forms, letter-like and
-    mathematical symbols) — enough to build "possible" prefilters for scalar fallbacks.
+    Used to build "possible" prefilters for scalar fallbacks that stay exact supersets.
+    Only planes 0–1 and the CJK compatibility supplement have compatibility mappings.
     """
-    blocks = [
-        (0x00A0, 0x024F),
-        (0x2000, 0x2BFF),
-        (0x2E80, 0x2FDF),
-        (0x3000, 0x33FF),
-        (0xF900, 0xFAFF),
-        (0xFE10, 0xFFEF),
-        (0x1D400, 0x1D7FF),
-        (0x1F100, 0x1F2FF),
-        (0x2F800, 0x2FA1F),
-    ]
     want = set(targets)
     out = []
-    for lo, hi in blocks:
-        for cp in range(lo, hi + 1):
-            ch = chr(cp)
-            if ch not in want and want.intersection(unicodedata.normalize("NFKC", ch)):
-                out.append(ch)
+    for cp in itertools.chain(range(0x80, 0x20000), range(0x2F800, 0x2FA20)):
+        ch = chr(cp)
+        if ch in want or unicodedata.is_normalized("NFKC", ch):
+            continue
+        if want.intersection(unicodedata.normalize("NFKC", ch)):
+            out.append(ch)
     return "".join(out)
 
 
@@ -409,7 +404,7 @@ def validate_by_regex(
     out = np.zeros(n, dtype=bool)
     if n == 0:
         return out
-    asc = ascii_rows(arr)
+    arr, asc = fold_fullwidth(arr, ascii_rows(arr))
     b = Bytes(arr).delete(byte_table(ascii_delete))
     norm = to_arrow(b)
     if upper:
@@ -417,3 +412,43 @@ def validate_by_regex(
     out = regex_rows(norm, np.flatnonzero(asc), f"^(?:{pattern})$")
     fill_scalar(out, arr, scalar_rows(arr, b.ok & ~asc, impossible, possible), scalar)
     return out
+
+
+#: Rows made only of ASCII, full-width ASCII (U+FF01–U+FF5E) and the ideographic space:
+#: NFKC maps each such character to one ASCII character and nothing composes.
+_FOLDABLE = "^[\\x00-\\x7f\uff01-\uff5e\u3000]*$"
+
+
+def fold_fullwidth(arr: pa.Array, asc: np.ndarray) -> tuple[pa.Array, np.ndarray]:
+    """NFKC for the cheap common case, vectorised: full-width digits/letters/punctuation.
+
+    Returns ``arr`` with every row made only of ASCII, full-width ASCII and U+3000
+    replaced by its (ASCII) NFKC form, and the updated ASCII mask.  Other rows are
+    unchanged (they stay non-ASCII and go to the scalar path).
+    """
+    cand = np.flatnonzero(~asc & ~to_numpy_bool(arr.is_null()))
+    if len(cand) == 0:
+        return arr, asc
+    sub = arr.take(pa.array(cand))
+    fold = to_numpy_bool(pc.match_substring_regex(sub, _FOLDABLE))
+    if not fold.any():
+        return arr, asc
+    rows = cand[fold]
+    b = Bytes(sub.filter(pa.array(fold)))
+    data = b.data.copy()
+    lead = np.flatnonzero((data == 0xEF) | (data == 0xE3))
+    code = ((data[lead].astype(np.int64) & 0x0F) << 12) | ((data[lead + 1].astype(np.int64) & 0x3F) << 6) | (
+        data[lead + 2].astype(np.int64) & 0x3F
+    )
+    data[lead] = np.where(code == 0x3000, 0x20, code - 0xFEE0).astype(np.uint8)
+    cont = np.zeros(len(data), dtype=bool)
+    cont[lead + 1] = True
+    cont[lead + 2] = True
+    b.data = data
+    folded = to_arrow(b.delete_mask(cont))
+    mask = np.zeros(len(arr), dtype=bool)
+    mask[rows] = True
+    out = pc.replace_with_mask(arr, pa.array(mask), folded)
+    asc = asc.copy()
+    asc[rows] = True
+    return out, asc

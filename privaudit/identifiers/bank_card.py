@@ -187,7 +187,7 @@ def validate(values: pd.Series, hinted: bool = False) -> np.ndarray:
     out = np.zeros(n, dtype=bool)
     if n == 0:
         return out
-    asc = c.ascii_rows(arr)
+    arr, asc = c.fold_fullwidth(arr, c.ascii_rows(arr))
     b = c.Bytes(arr).delete(_ASCII_DELETE)
     length = b.lengths
     lo, hi = (MIN_ACCOUNT, MAX_ACCOUNT) if hinted else (MIN_CARD, MAX_CARD)

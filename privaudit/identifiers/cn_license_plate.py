@@ -15,7 +15,9 @@ A separator (``·``, ``•``, space, ``-``) may follow the first or second chara
 
 from __future__ import annotations
 
+import functools
 import re
+import string
 
 import numpy as np
 import pandas as pd
@@ -70,8 +72,8 @@ _DELETE = c.translate_table(_SEP_CHARS)
 _RE = re.compile(PATTERN)
 _REGULAR = re.compile(f"[{PROVINCES}][{_L}][{_L}0-9]{{5}}")
 #: Characters whose rows the vectorised path handles (NFKC and upper() leave them alone
-#: apart from ASCII case): ASCII, province and suffix characters, middle dots.
-_STABLE = f"^[\\x00-\\x7f{PROVINCES}{SUFFIXES}\u00b7\u30fb\u2022]*$"
+#: apart from ASCII case): ASCII, CJK unified ideographs, middle dots.
+_STABLE = "^[\\x00-\\x7f\u4e00-\u9fff\u00b7\u30fb\u2022]*$"
 _SEP_RE2 = "[\\- \\t\\n\\r\\x0b\\x0c\u00b7\u30fb\u2022]"
 
 _A = f"[{_L}{_L.lower()}0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]"
@@ -116,6 +118,24 @@ def info(value: str, hinted: bool = True) -> dict | None:
     }
 
 
+@functools.cache
+def _possible() -> str:
+    """RE2: a province character, deletable separators, then a letter — before NFKC.
+
+    Every value that normalises to a plate contains this (each class includes the
+    characters NFKC maps onto its members), so rows without it skip the scalar check.
+    """
+    letters = string.ascii_letters
+
+    def cls(chars: str) -> str:
+        return "[" + "".join("\\" + ch if ch in "\\]^-[" else ch for ch in dict.fromkeys(chars)) + "]"
+
+    prov = cls(PROVINCES + c.nfkc_sources(PROVINCES))
+    seps = cls(_SEP_CHARS + c.nfkc_sources(_SEP_CHARS))
+    letter = cls(letters + c.nfkc_sources(letters))
+    return f"{prov}{seps}*{letter}"
+
+
 def validate(values: pd.Series, hinted: bool = False) -> np.ndarray:
     """Vectorised :func:`is_valid` over a column: a bool array (missing → False)."""
     arr = c.as_arrow(values)
@@ -129,14 +149,14 @@ def validate(values: pd.Series, hinted: bool = False) -> np.ndarray:
         sub = arr.take(pa.array(rows)) if len(rows) != n else arr
         norm = pc.ascii_upper(pc.replace_substring_regex(sub, _SEP_RE2, ""))
         ok = c.to_numpy_bool(pc.match_substring_regex(norm, f"^(?:{PATTERN})$"))
-        # regular 5-character serials: at most two letters
-        regular = ok & c.to_numpy_bool(pc.match_substring_regex(norm, f"^{_REGULAR.pattern}$"))
-        if regular.any():
-            letters = pc.count_substring_regex(norm, "[A-Z]").to_numpy(zero_copy_only=False)
-            ok &= ~regular | (letters - 1 <= 2)
+        # regular 5-character serials (9 bytes: province + letter + 5): at most two letters
+        b = c.Bytes(norm)
+        regular = np.flatnonzero(ok & (b.lengths == 9))
+        if len(regular):
+            letters = (b.matrix(regular, 9)[:, 4:] >= ord("A")).sum(axis=1)
+            ok[regular] &= letters <= 2
         out[rows] = ok
-    possible = "[" + PROVINCES + c.nfkc_sources(PROVINCES) + "]"
-    c.fill_scalar(out, arr, c.scalar_rows(arr, ~stable & c.to_numpy_bool(arr.is_valid()), None, possible), is_valid)
+    c.fill_scalar(out, arr, c.scalar_rows(arr, ~stable & c.to_numpy_bool(arr.is_valid()), None, _possible()), is_valid)
     return out
 
 

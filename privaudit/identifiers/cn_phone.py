@@ -271,7 +271,7 @@ def validate(values: pd.Series, hinted: bool = False) -> np.ndarray:
     out = np.zeros(n, dtype=bool)
     if n == 0:
         return out
-    asc = c.ascii_rows(arr)
+    arr, asc = c.fold_fullwidth(arr, c.ascii_rows(arr))
     raw = c.Bytes(arr)
     b = raw.delete(_ASCII_DELETE)
     length = b.lengths

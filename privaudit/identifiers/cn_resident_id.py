@@ -248,7 +248,7 @@ def _vectorised(values, hinted: bool) -> tuple[np.ndarray, np.ndarray]:
     birth = np.zeros(n, dtype=np.int64)
     if n == 0:
         return valid, birth
-    asc = c.ascii_rows(arr)
+    arr, asc = c.fold_fullwidth(arr, c.ascii_rows(arr))
     b = c.Bytes(arr).delete(_ASCII_DELETE)
     lengths = b.lengths
     for width, check, wanted in ((18, _check18, True), (15, _check15, hinted)):

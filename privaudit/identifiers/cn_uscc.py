@@ -145,7 +145,7 @@ def validate(values: pd.Series, hinted: bool = False) -> np.ndarray:
     out = np.zeros(n, dtype=bool)
     if n == 0:
         return out
-    asc = c.ascii_rows(arr)
+    arr, asc = c.fold_fullwidth(arr, c.ascii_rows(arr))
     b = c.Bytes(arr).delete(_ASCII_DELETE)
     rows = np.flatnonzero(asc & (b.lengths == 18))
     if len(rows):

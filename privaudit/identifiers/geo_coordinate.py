@@ -164,7 +164,7 @@ def validate(values: pd.Series, hinted: bool = False) -> np.ndarray:
     out = np.zeros(n, dtype=bool)
     if n == 0:
         return out
-    asc = c.ascii_rows(arr)
+    arr, asc = c.fold_fullwidth(arr, c.ascii_rows(arr))
     norm = pc.utf8_trim(arr, characters=c.ASCII_WHITESPACE)
     plain = c.regex_rows(norm, np.flatnonzero(asc), f"^(?:{PLAIN})$")
     rows = np.flatnonzero(plain)

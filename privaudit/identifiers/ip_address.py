@@ -43,6 +43,25 @@ PREFILTER = (
     "|[0-9A-Fa-f]*[:\uff1a][0-9A-Fa-f]*[:\uff1a]"
 )
 
+_H = "[0-9A-Fa-f]{1,4}"
+
+
+def _v6_pattern() -> str:
+    """IPv6 without an embedded IPv4 and with at least two non-empty groups, as one RE2 regex:
+    eight groups, or ``a`` groups + ``::`` + ``b`` groups with 2 ≤ a + b ≤ 7."""
+    alts = [f"{_H}(?::{_H}){{7}}"]
+    for a in range(8):
+        for b in range(8 - a):
+            if a + b < 2:
+                continue
+            left = f"{_H}(?::{_H}){{{a - 1}}}" if a else ""
+            right = f"{_H}(?::{_H}){{{b - 1}}}" if b else ""
+            alts.append(f"{left}::{right}")
+    return "|".join(alts)
+
+
+#: Pure-hex IPv6 forms (what :mod:`ipaddress` accepts, minus ``::``/``::1``-like ones).
+PATTERN_V6 = _v6_pattern()
 _V4 = re.compile(PATTERN_V4)
 _V6_CHARS = re.compile(r"[0-9a-f:.]+")
 _FIND = re.compile(
@@ -88,11 +107,13 @@ def validate(values: pd.Series, hinted: bool = False) -> np.ndarray:
     out = np.zeros(n, dtype=bool)
     if n == 0:
         return out
-    asc = c.ascii_rows(arr)
+    arr, asc = c.fold_fullwidth(arr, c.ascii_rows(arr))
     norm = pc.utf8_trim(arr, characters=c.ASCII_WHITESPACE)
-    out = c.regex_rows(norm, np.flatnonzero(asc), f"^(?:{PATTERN_V4})$")
-    colon = c.to_numpy_bool(pc.match_substring(arr, ":"))
-    c.fill_scalar(out, arr, np.flatnonzero(asc & colon), is_valid)
+    rows = np.flatnonzero(asc)
+    out = c.regex_rows(norm, rows, f"^(?:{PATTERN_V4}|{PATTERN_V6})$")
+    # IPv6 with an embedded IPv4 (``::ffff:1.2.3.4``): the scalar reference
+    mixed = c.to_numpy_bool(pc.match_substring_regex(arr, ":.*[.]|[.].*:"))
+    c.fill_scalar(out, arr, np.flatnonzero(asc & mixed & ~out), is_valid)
     notnull = c.to_numpy_bool(arr.is_valid())
     possible = "[.:" + c.nfkc_sources(".:") + "]"
     c.fill_scalar(out, arr, c.scalar_rows(arr, ~asc & notnull, c.HAN, possible), is_valid)
