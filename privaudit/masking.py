@@ -61,7 +61,7 @@ def mask(entity: str, text: str) -> str:
         return head + MASK_CHAR * max(3, min(8, len(text) - len(head)))
     if entity == "IP_ADDRESS":
         head, sep, rest = text.partition("." if "." in text else ":")
-        return head + sep + re.sub(r"[0-9A-Fa-f]", MASK_CHAR, rest)
+        return head + sep + re.sub(r"[^.:\s]", MASK_CHAR, rest)
     if entity == "GEO_COORDINATE":
         # keep degrees and the first decimal (about 10 km), hide the rest
         return re.sub(r"(\d+\.\d)(\d+)", lambda m: m.group(1) + MASK_CHAR * len(m.group(2)), text)

@@ -127,9 +127,24 @@ def float_text(value: float) -> str | None:
     others in Python's shortest round-trip form; NaN → None."""
     if math.isnan(value):
         return None
+    if value.is_integer() and abs(value) >= DAMAGED_ABOVE and not math.isinf(value):
+        return excel_scientific(value)
     if value.is_integer() and abs(value) < 1e21:
         return str(int(value))
     return repr(value)
+
+
+#: A number this large held as a float (every Excel number is one) has lost digits:
+#: only 15 significant digits survive, so a 16–19 digit identifier is damaged.
+DAMAGED_ABOVE = 1e15
+
+
+def excel_scientific(value: float) -> str:
+    """A large number the way Excel's General format shows it (``1.10105194912310E+17``
+    → ``'1.1010519491231E+17'``), so the damage stays visible instead of passing for
+    digits that were never in the source."""
+    mantissa, exponent = f"{value:.14E}".split("E")
+    return f"{mantissa.rstrip('0').rstrip('.')}E+{int(exponent):02d}"
 
 
 def iso_datetime(value) -> str:
@@ -164,6 +179,8 @@ def _float_array_text(arr: pa.Array) -> pa.Array:
     big = integral & ~small
     for i in np.flatnonzero(big):
         text[i] = str(int(values[i]))
+    for i in np.flatnonzero(integral & (np.abs(values) >= DAMAGED_ABOVE)):
+        text[i] = excel_scientific(float(values[i]))
     return pa.array(text, type=pa.string(), mask=~valid)
 
 
@@ -177,9 +194,9 @@ def arrow_to_text(arr: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray
     if isinstance(arr, pa.ChunkedArray):
         return pa.chunked_array([arrow_to_text(c) for c in arr.chunks], type=pa.string())
     t = arr.type
-    if pa.types.is_string(t) or pa.types.is_large_string(t):
+    if pa.types.is_string(t):
         return arr
-    if pa.types.is_string_view(t):
+    if pa.types.is_large_string(t) or pa.types.is_string_view(t):
         return pc.cast(arr, pa.string())
     if pa.types.is_dictionary(t):
         return arrow_to_text(arr.dictionary_decode())

@@ -18,8 +18,10 @@ import openpyxl
 import pandas as pd
 
 from privaudit.io._shared import (
+    DAMAGED_ABOVE,
     MAX_LEADING_BLANK,
     SAMPLE_ROWS,
+    excel_scientific,
     fail,
     find_header_row,
     float_text,
@@ -48,7 +50,8 @@ def cell_text(value) -> str | None:
     if kind is bool:
         return "TRUE" if value else "FALSE"
     if kind is int:
-        return str(value)
+        # Excel holds every number as a double: 16+ digits there were damaged on entry.
+        return excel_scientific(float(value)) if abs(value) >= DAMAGED_ABOVE else str(value)
     if kind is float:
         return float_text(value)
     if isinstance(value, dt.datetime):
