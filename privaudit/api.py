@@ -63,7 +63,7 @@ def scan(
         for table in tables:
             if on_table is not None:
                 on_table(table)
-            scanner = TableScanner(table, today, sink)
+            scanner = TableScanner(table, today, sink if keep_findings or on_findings is not None else None)
             for chunk in table.chunks():
                 scanner.scan_chunk(chunk)
                 if bar is not None:

@@ -531,3 +531,7 @@ def test_context_words() -> None:
     assert ctx.state("电话 邮箱 x", 6) == 0
     assert ctx.state("TEL: x", 5) == 1 and ctx.state("hotel x", 6) == 0
     assert ctx.state("电话" + "很" * 13 + "x", 15) == 0  # too far away
+    assert ctx.state("订单号123 x", 7) == 0  # the word labels another number
+    assert ctx.state("订单。x", 3) == 0  # another sentence
+    text = "转王龙处理，工号13064806。孟倩：15795697957。"
+    assert spans(cn_phone, text) == ["15795697957"]

@@ -177,12 +177,12 @@ def test_works_with_the_network_unavailable(tmp_path):
 
 
 def test_readme_recipe_builds_the_same_engine():
-    """The README's lines: a plain Presidio AnalyzerEngine with privaudit's parts."""
-    from presidio_analyzer import RecognizerRegistry
+    """The README's five lines: a plain Presidio AnalyzerEngine with privaudit's parts."""
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 
-    registry = RecognizerRegistry(supported_languages=["zh"])
-    for recognizer in recognizers():
-        registry.add_recognizer(recognizer)
+    from privaudit.presidio import nlp_engine, recognizers
+
+    registry = RecognizerRegistry(recognizers=recognizers(), supported_languages=["zh"])
     engine = AnalyzerEngine(nlp_engine=nlp_engine(), registry=registry, supported_languages=["zh"])
     results = engine.analyze(EXAMPLE, language="zh")
     assert found(results, EXAMPLE) == found(analyzer_engine().analyze(EXAMPLE, language="zh"), EXAMPLE)

@@ -173,3 +173,14 @@ def test_column_span_search_equals_cell_by_cell(cells):
     }
     want = {(i, s.entity, s.start, s.end) for i, text in enumerate(cells) for s in find_spans(text)}
     assert got_set == want
+
+
+def test_headerless_dates_spanning_generations_are_birth_dates():
+    frame = pd.DataFrame(
+        {
+            "字段1": ["1949-12-31", "1980-01-02", "2015-05-06"] * 10,  # birth dates
+            "字段2": ["2024-01-01", "2023-05-06", "2022-01-01"] * 10,  # registration dates
+        }
+    )
+    got = {c.name: c.primary for c in privaudit.scan(frame).datasets[0].columns}
+    assert got == {"字段1": "DATE_OF_BIRTH", "字段2": None}

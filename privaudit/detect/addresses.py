@@ -16,11 +16,14 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from privaudit.detect.names import _buffers, _by_distinct, _column, _judged, _normalised
 
 __all__ = ["LEVELS", "is_address", "address_granularity", "generalise_address", "normalize_addresses"]
 
@@ -65,19 +68,14 @@ _PROVINCES_SHORT = (
 _PROVINCE = re.compile(f"[{_HAN}]省|^(?:" + "|".join(_PROVINCES_SHORT) + ")")
 
 
+def _normalise_full(arr: pa.Array) -> pa.Array:
+    """NFKC, whitespace removed (nulls kept)."""
+    return pc.replace_substring_regex(pc.utf8_normalize(arr, "NFKC"), r"\s+", "")
+
+
 def _arrow_text(values: pd.Series) -> pa.Array:
     """The cells as a pyarrow string array after NFKC, whitespace removed (nulls kept)."""
-    s = pd.Series(values, copy=False)
-    if not isinstance(s.array, pd.arrays.ArrowStringArray):
-        s = s.astype("str")
-    if isinstance(s.array, pd.arrays.ArrowStringArray):
-        arr = pa.array(s.array)
-    else:  # pragma: no cover - pandas without pyarrow-backed strings
-        arr = pa.array(s.to_numpy(dtype=object, na_value=None), type=pa.large_string())
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    arr = pc.utf8_normalize(arr, "NFKC")
-    return pc.replace_substring_regex(arr, r"\s+", "")
+    return _normalised(_column(values), _normalise_full)
 
 
 def _np(arr: pa.Array) -> np.ndarray:
@@ -92,12 +90,33 @@ def normalize_addresses(values: pd.Series) -> pd.Series:
     return out
 
 
-def _precise(arr: pa.Array) -> np.ndarray:
-    hit = _np(pc.match_substring_regex(arr, _PRECISE.pattern))
-    hit = hit | (pc.fill_null(pc.count_substring_regex(arr, _UNIT_COUNT), 0).to_numpy(zero_copy_only=False) >= 2)
-    has_han = _np(pc.match_substring_regex(arr, f"[{_HAN}]"))
-    short = _np(pc.less_equal(pc.utf8_length(arr), MAX_ADDRESS_LENGTH))
-    return hit & has_han & short
+_LONE = f"^第?(?:{_NUM}|{_CODE}){_UNIT}"
+
+
+def _short(text: pa.Array) -> np.ndarray:
+    """Cells of at most :data:`MAX_ADDRESS_LENGTH` characters (nulls False)."""
+    if len(text) == 0:
+        return np.zeros(0, dtype=bool)
+    offsets, _ = _buffers(text)
+    short = np.diff(offsets) <= MAX_ADDRESS_LENGTH  # bytes bound characters
+    long = ~short
+    if long.any():
+        short[long] = _np(pc.less_equal(pc.utf8_length(text.filter(pa.array(long))), MAX_ADDRESS_LENGTH))
+    return short & text.is_valid().to_numpy(zero_copy_only=False)
+
+
+def _precise(text: pa.Array, hinted: bool = False) -> np.ndarray:
+    """Precise addresses among normalised cells; ``hinted`` also accepts a lone numbered unit.
+
+    Every pattern ends in a Han unit or place word, so no separate "has a Han
+    character" test is needed.
+    """
+    hit = _np(pc.match_substring_regex(text, _PRECISE.pattern + (f"|{_LONE}" if hinted else "")))
+    rest = ~hit & text.is_valid().to_numpy(zero_copy_only=False)
+    if rest.any():
+        counts = pc.count_substring_regex(text.filter(pa.array(rest)), _UNIT_COUNT)
+        hit[rest] = pc.fill_null(counts, 0).to_numpy(zero_copy_only=False) >= 2
+    return hit & _short(text)
 
 
 def is_address(values: pd.Series, hinted: bool = False) -> np.ndarray:
@@ -111,13 +130,8 @@ def is_address(values: pd.Series, hinted: bool = False) -> np.ndarray:
     """
     if len(values) == 0:
         return np.zeros(0, dtype=bool)
-    arr = _arrow_text(values)
-    precise = _precise(arr)
-    if hinted:
-        lone = _np(pc.match_substring_regex(arr, f"^第?(?:{_NUM}|{_CODE}){_UNIT}"))
-        short = _np(pc.less_equal(pc.utf8_length(arr), MAX_ADDRESS_LENGTH))
-        precise = precise | (lone & short)
-    return precise
+    judge = functools.partial(_precise, hinted=hinted)
+    return _by_distinct(_column(values), lambda arr: (_judged(arr, _normalise_full, judge),))[0]
 
 
 @functools.cache
@@ -148,6 +162,43 @@ def _county_cities_pattern() -> str:
     return "|".join(re.escape(n) for n in names) or "$^"
 
 
+_COARSE_EDITS = "自治区|特别行政区|市场|超市|市民"
+#: Coarse levels, fine to coarse, and what names them.
+_COARSE_LEVELS: tuple[tuple[str, Callable[[], str]], ...] = (
+    ("street", lambda: _STREET.pattern),
+    ("district", lambda: f"{_DISTRICT.pattern}|{_county_cities_pattern()}"),
+    ("city", lambda: _CITY.pattern),
+    ("province", lambda: _PROVINCE.pattern),
+)
+
+
+def _granularity(text: pa.Array) -> np.ndarray:
+    """Level of each normalised cell as an object array (None where no level)."""
+    out = np.full(len(text), None, dtype=object)
+    if len(text) == 0:
+        return out
+    precise = _precise(text)
+    out[precise] = "precise"
+    offsets, _ = _buffers(text)
+    todo = ~precise & text.is_valid().to_numpy(zero_copy_only=False) & (np.diff(offsets) > 0)
+    rows = np.flatnonzero(todo)
+    if not rows.size:
+        return out
+    coarse = text.take(pa.array(rows))
+    edit = _np(pc.match_substring_regex(coarse, _COARSE_EDITS))
+    if edit.any():  # 自治区/特别行政区 name a province; 市场/超市/市民 are no 市
+        edited = pc.replace_substring_regex(coarse.filter(pa.array(edit)), "自治区|特别行政区", "省")
+        edited = pc.replace_substring_regex(edited, "市场|超市|市民", "")
+        coarse = pc.replace_with_mask(coarse, pa.array(edit), edited)
+    for level, pattern in _COARSE_LEVELS:
+        hit = _np(pc.match_substring_regex(coarse, pattern()))
+        out[rows[hit]] = level
+        rows, coarse = rows[~hit], coarse.filter(pa.array(~hit))
+        if not rows.size:
+            break
+    return out
+
+
 def address_granularity(values: pd.Series) -> pd.Series:
     """Per cell: ``"precise"``, ``"street"``, ``"district"``, ``"city"``, ``"province"`` or None.
 
@@ -159,22 +210,8 @@ def address_granularity(values: pd.Series) -> pd.Series:
     index = pd.Series(values, copy=False).index
     if len(index) == 0:
         return pd.Series([], index=index, dtype=object)
-    arr = _arrow_text(values)
-    coarse = pc.replace_substring_regex(arr, "自治区|特别行政区", "省")
-    coarse = pc.replace_substring_regex(coarse, "市场|超市|市民", "")
-    precise = _precise(arr)
-    street = _np(pc.match_substring_regex(coarse, _STREET.pattern))
-    district = _np(pc.match_substring_regex(coarse, _DISTRICT.pattern))
-    district = district | _np(pc.match_substring_regex(coarse, _county_cities_pattern()))
-    city = _np(pc.match_substring_regex(coarse, _CITY.pattern))
-    province = _np(pc.match_substring_regex(coarse, _PROVINCE.pattern))
-    out = np.select(
-        [precise, street, district, city, province],
-        ["precise", "street", "district", "city", "province"],
-        default="",
-    ).astype(object)
-    out[out == ""] = None
-    return pd.Series(out, index=index, dtype=object)
+    level = _by_distinct(_column(values), lambda arr: (_judged(arr, _normalise_full, _granularity),))[0]
+    return pd.Series(level, index=index, dtype=object)
 
 
 # --------------------------------------------------------------------------- generalisation

@@ -30,6 +30,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from privaudit.detect.names import _buffers, _by_distinct, _column
+
 __all__ = [
     "VOCABULARIES",
     "attribute_from_values",
@@ -293,20 +295,6 @@ def _arrow(s: pd.Series) -> pa.Array:
     return pa.array(s.to_numpy(dtype=object, na_value=None), type=pa.string())
 
 
-def _extract(s: pd.Series, pattern: str) -> pd.DataFrame:
-    """Named groups y/m/d of ``pattern`` (RE2, vectorised by pyarrow) as floats; NaN where absent."""
-    found = pc.extract_regex(_arrow(s), pattern)
-    names = [found.type.field(i).name for i in range(found.type.num_fields)]
-    out = {}
-    for name in ("y", "m", "d"):
-        if name not in names:
-            continue
-        field = pc.struct_field(found, name)
-        field = pc.if_else(pc.equal(field, ""), pa.scalar(None, pa.string()), field)
-        out[name] = pc.cast(field, pa.float64()).to_numpy(zero_copy_only=False)
-    return pd.DataFrame(out, index=s.index)
-
-
 def _normalized(values: pd.Series, lower: bool = True) -> pd.Series:
     """NFKC, optionally lower case, whitespace removed — with pyarrow kernels (RE2), NA kept."""
     s = pd.Series(values, copy=False)
@@ -317,31 +305,170 @@ def _normalized(values: pd.Series, lower: bool = True) -> pd.Series:
     return pd.Series(arr.to_numpy(zero_copy_only=False), index=s.index, dtype="str")
 
 
-def _parse(values: pd.Series, bare_year: bool = False) -> tuple[pd.Series, pd.Series]:
-    """(datetime64 Series with NaT, level Series "day"/"month"/"year"/None), aligned with ``values``."""
-    s = _normalized(values)
-    index = s.index
-    parts = pd.DataFrame({"y": np.nan, "m": np.nan, "d": np.nan}, index=index)
+# Level codes of parsed cells (0: not a date).
+_YEAR, _MONTH, _DAY = 1, 2, 3
+_LEVEL_NAMES = np.array([None, "year", "month", "day"], dtype=object)
+
+#: Common forms read straight from the cells' bytes, without regex or normalisation.
+#: ``Y``/``M``/``D`` are digits of the year, month and day, ``h`` other digits, ``-`` one
+#: of ``-/.``, ``T`` a space or ``t``/``T`` before a time; other characters stand for
+#: themselves.  A cell of one of these forms reads exactly as the general patterns read
+#: it (a time after the day is ignored); every other cell takes the general path.
+_FAST_FORMS: tuple[tuple[str, int], ...] = (
+    ("YYYY-MM-DD", _DAY), ("YYYY-M-DD", _DAY), ("YYYY-MM-D", _DAY), ("YYYY-M-D", _DAY), ("YYYYMMDD", _DAY),
+    ("YYYY年MM月DD日", _DAY), ("YYYY年M月DD日", _DAY), ("YYYY年MM月D日", _DAY), ("YYYY年M月D日", _DAY),
+    ("YYYY-MM-DDThh:hh:hh", _DAY), ("YYYY-MM-DDThh:hh", _DAY),
+    ("YYYY-MM", _MONTH), ("YYYY-M", _MONTH), ("YYYY年MM月", _MONTH), ("YYYY年M月", _MONTH),
+    ("YYYY年", _YEAR),
+)
+_BARE_YEAR_FORM = ("YYYY", _YEAR)
+
+
+def _form_bytes(form: str) -> list[tuple[str, bytes]]:
+    """Per byte of ``form``: (the part its digit belongs to — ``y``, ``m``, ``d`` or ``""``, allowed bytes)."""
+    spec: list[tuple[str, bytes]] = []
+    for ch in form:
+        if ch in "YMDh":
+            spec.append(("" if ch == "h" else ch.lower(), b"0123456789"))
+        elif ch == "-":
+            spec.append(("", b"-/."))
+        elif ch == "T":
+            spec.append(("", b" tT"))
+        else:
+            spec.extend(("", bytes([b])) for b in ch.encode())
+    return spec
+
+
+_FIRST_YEAR, _LAST_YEAR = 1800, 2200
+
+
+def _month_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Per (year, month) from 1800-01 to 2200-12: days from 1970-01-01 to its first day, its length."""
+    months = np.arange((_FIRST_YEAR - 1970) * 12, (_LAST_YEAR + 1 - 1970) * 12).astype("datetime64[M]")
+    first = months.astype("datetime64[D]")
+    length = ((months + 1).astype("datetime64[D]") - first).astype(np.int64)
+    return first.astype(np.int64), length
+
+
+_MONTH_FIRST_DAY, _MONTH_LENGTH = _month_tables()
+_NS_PER_DAY = 86_400 * 10**9
+
+
+def _valid_dates(y: np.ndarray, m: np.ndarray, d: np.ndarray, level: np.ndarray | int) -> np.ndarray:
+    """datetime64[ns] of (year, month, day), NaT where no real date or the year is out of range.
+
+    A lone year (``level`` code ``_YEAR``) must lie in 1850–2100, a year with a month
+    in 1800–2200.
+    """
+    if isinstance(level, int):
+        ok = (y >= 1850) & (y <= 2100) if level == _YEAR else (y >= _FIRST_YEAR) & (y <= _LAST_YEAR)
+    else:
+        ok = np.where(level == _YEAR, (y >= 1850) & (y <= 2100), (y >= _FIRST_YEAR) & (y <= _LAST_YEAR))
+    ok &= (m >= 1) & (m <= 12) & (d >= 1)
+    month = np.where(ok, (y - _FIRST_YEAR) * 12 + (m - 1), 0)
+    ok &= d <= _MONTH_LENGTH[month]
+    days = _MONTH_FIRST_DAY[month] + (d - 1)
+    return np.where(ok, days * _NS_PER_DAY, np.iinfo(np.int64).min).view("datetime64[ns]")
+
+
+def _number(digits: np.ndarray, positions: list[int], default: int) -> np.ndarray:
+    """The decimal number spelt by the digit columns ``positions`` (``default`` when there are none)."""
+    if not positions:
+        return np.full(len(digits), default, dtype=np.int64)
+    value = digits[:, positions[0]].astype(np.int64)
+    for pos in positions[1:]:
+        value = value * 10 + digits[:, pos]
+    return value
+
+
+def _parse_fast(arr: pa.Array, bare_year: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(cells read by a fast form, their dates, their level codes) for the whole column."""
+    n = len(arr)
+    done = np.zeros(n, dtype=bool)
+    dates = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    level = np.zeros(n, dtype=np.int8)
+    if n == 0:
+        return done, dates, level
+    offsets, data = _buffers(arr)
+    candidate = (np.diff(offsets) >= 4) & arr.is_valid().to_numpy(zero_copy_only=False)
+    nbytes = np.where(candidate, np.diff(offsets), 0)
+    forms = _FAST_FORMS + ((_BARE_YEAR_FORM,) if bare_year else ())
+    by_width: dict[int, list[tuple[list[tuple[str, bytes]], int]]] = {}
+    for form, code in forms:
+        spec = _form_bytes(form)
+        by_width.setdefault(len(spec), []).append((spec, code))
+    for width, specs in by_width.items():
+        rows = np.flatnonzero(nbytes == width)
+        if not rows.size:
+            continue
+        matrix = np.lib.stride_tricks.sliding_window_view(data, width)[offsets[rows]]  # (rows, width) bytes
+        digits = matrix - np.uint8(ord("0"))
+        is_digit = digits <= 9
+        left = np.ones(len(rows), dtype=bool)
+        for spec, code in specs:
+            ok = left.copy()
+            for pos, (_, allowed) in enumerate(spec):
+                if allowed == b"0123456789":
+                    ok &= is_digit[:, pos]
+                else:
+                    ok &= np.logical_or.reduce([matrix[:, pos] == b for b in allowed])
+            if not ok.any():
+                continue
+            left &= ~ok
+            hit, own = (rows, digits) if ok.all() else (rows[ok], digits[ok])
+            y, m, d = (_number(own, [pos for pos, (p, _) in enumerate(spec) if p == part], 1) for part in "ymd")
+            found = _valid_dates(y, m, d, code)
+            done[hit] = True
+            dates[hit] = found
+            level[hit] = np.where(np.isnat(found), 0, code)
+    return done, dates, level
+
+
+def _parse_general(arr: pa.Array, bare_year: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(dates, level codes) of any cells: normalised, then read by the RE2 patterns."""
+    text = pc.replace_substring_regex(pc.utf8_lower(pc.utf8_normalize(arr, "NFKC")), r"\s+", "")
+    n = len(text)
+    parts = {name: np.full(n, np.nan) for name in "ymd"}
     # Every form starts with a four-digit year: test the rest only on those cells.
-    candidate = s.str.match(r"[0-9]{4}").fillna(False).to_numpy(dtype=bool)
+    candidate = pc.fill_null(pc.match_substring_regex(text, "^[0-9]{4}"), False).to_numpy(zero_copy_only=False)
     for pattern in (_DATE_SEP, _DATE_COMPACT, _DATE_BARE_YEAR if bare_year else _DATE_YEAR):
-        todo = parts["y"].isna().to_numpy() & candidate
+        todo = np.isnan(parts["y"]) & candidate
         if not todo.any():
             break
-        found = _extract(s[todo], pattern)
-        for col in found.columns:
-            parts.loc[todo, col] = found[col].to_numpy()
+        found = pc.extract_regex(text.filter(pa.array(todo)), pattern)
+        for i in range(found.type.num_fields):
+            field = pc.struct_field(found, [i])
+            field = pc.if_else(pc.equal(field, ""), pa.scalar(None, field.type), field)
+            parts[found.type.field(i).name][todo] = pc.cast(field, pa.float64()).to_numpy(zero_copy_only=False)
     y, m, d = parts["y"], parts["m"], parts["d"]
-    year_only = m.isna()
-    y = y.where((y >= 1850) & (y <= 2100) | ~year_only)  # a lone year outside this range is no birth year
-    level = pd.Series(np.where(d.notna(), "day", np.where(m.notna(), "month", "year")), index=index, dtype=object)
-    frame = pd.DataFrame({"year": y, "month": m.fillna(1), "day": d.fillna(1)}, index=index)
-    valid = y.notna() & (y >= 1800) & (y <= 2200)
-    dates = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
-    if valid.any():
-        dates[valid] = pd.to_datetime(frame[valid].astype("int64"), errors="coerce")
-    level = level.where(dates.notna(), None)
-    return dates, level
+    level = np.where(~np.isnan(d), _DAY, np.where(~np.isnan(m), _MONTH, _YEAR)).astype(np.int8)
+    found_y = ~np.isnan(y)
+    dates = _valid_dates(
+        np.where(found_y, y, 0).astype(np.int64),
+        np.where(np.isnan(m), 1, m).astype(np.int64),
+        np.where(np.isnan(d), 1, d).astype(np.int64),
+        level,
+    )
+    dates[~found_y] = np.datetime64("NaT")
+    return dates, np.where(np.isnat(dates), 0, level).astype(np.int8)
+
+
+def _parse(values: pd.Series, bare_year: bool = False) -> tuple[pd.Index, np.ndarray, np.ndarray]:
+    """(index, datetime64[ns] array with NaT, level codes) of ``values``.
+
+    Cells of a common form (:data:`_FAST_FORMS`) are read from their bytes; the rest
+    are normalised (NFKC, lower case, no whitespace) and read by the regex patterns,
+    once per distinct value when they repeat.  :func:`_parse_date_scalar` is the plain
+    per-cell definition both must equal.
+    """
+    index = pd.Series(values, copy=False).index
+    arr = _column(values)
+    done, dates, level = _parse_fast(arr, bare_year)
+    rest = ~done & arr.is_valid().to_numpy(zero_copy_only=False)
+    if rest.any():
+        general = _by_distinct(arr.filter(pa.array(rest)), lambda sub: _parse_general(sub, bare_year))
+        dates[rest], level[rest] = general
+    return index, dates, level
 
 
 def parse_dates(values: pd.Series, bare_year: bool = False) -> pd.Series:
@@ -355,7 +482,8 @@ def parse_dates(values: pd.Series, bare_year: bool = False) -> pd.Series:
     >>> parse_dates(pd.Series(["1949-12-31", "1949年12月", "19491231", "abc"])).dt.strftime("%Y-%m-%d").tolist()
     ['1949-12-31', '1949-12-01', '1949-12-31', nan]
     """
-    return _parse(values, bare_year)[0]
+    index, dates, _ = _parse(values, bare_year)
+    return pd.Series(dates, index=index, dtype="datetime64[ns]")
 
 
 def date_share(values: pd.Series, bare_year: bool = False) -> float:
@@ -373,13 +501,13 @@ def date_granularity(values: pd.Series, min_share: float = 0.05, bare_year: bool
     cell), so a few stray full dates in a year-month column still count; None when
     no cell parses.
     """
-    _, level = _parse(values, bare_year)
-    level = level.dropna()
-    if level.empty:
+    _, _, level = _parse(values, bare_year)
+    parsed = level[level > 0]
+    if not parsed.size:
         return None
-    counts = level.value_counts()
-    need = max(1, int(np.ceil(min_share * len(level))))
-    for lvl in ("day", "month", "year"):
-        if counts.get(lvl, 0) >= need:
-            return lvl
-    return str(counts.index[0])
+    counts = np.bincount(parsed, minlength=len(_LEVEL_NAMES))
+    need = max(1, int(np.ceil(min_share * len(parsed))))
+    for code in (_DAY, _MONTH, _YEAR):
+        if counts[code] >= need:
+            return str(_LEVEL_NAMES[code])
+    return str(pd.Series(_LEVEL_NAMES[parsed]).value_counts().index[0])

@@ -33,6 +33,7 @@ sends only those cells through Python.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from importlib import resources
@@ -146,7 +147,7 @@ _WEAK_PREFIX = frozenset(
     """与 和 跟 同 及 以及 、 由 经 据 向 对 给 为 帮 帮助 协助 陪同 联系 通知 告知 走访 入户走访 看望 慰问
     探望 询问 约谈 劝导 帮扶 找到 找 让 请 叫 派 安排 见到 遇到 陪 替 将 把 被 接到 接待 核实 致电
     今天 今日 昨天 昨日 近日 日前 上午 下午 晚上 当天 当日 目前 随后 日 号 月 年 时 后 并 且 即 现 另
-    是 其中 包括 如 其 有 的 接 受理 帮忙 协调 转告 转交 交给 交由 委托 电联 联系上 通知到 """.split()
+    是 其中 包括 如 其 有 的 接 受理 帮忙 协调 转告 转交 交给 交由 委托 电联 联系上 通知到 组 室 栋 幢 座""".split()
 )
 #: Titles after a name: 王建国先生.  A candidate's given name never starts with one.
 _TITLES = frozenset(
@@ -364,9 +365,9 @@ _CANDIDATE_RE = re.compile("[" + "".join(sorted(_CANDIDATE_CHARS)) + "]")
 _DOTS = "·•・．‧∙⋅."
 _DOT_RE = re.compile(f"{_HAN}[{re.escape(_DOTS)}]{_HAN}")
 _MINORITY_RE = re.compile(f"{_HAN}{{1,10}}(?:[{re.escape(_DOTS)}]{_HAN}{{1,10}}){{1,3}}")
-_TIBETAN = _Words(TIBETAN_NAME_PARTS)
 _TIBETAN_FIRST = frozenset(w[0] for w in TIBETAN_NAME_PARTS)
 _TIBETAN_FIRST_RE = re.compile("[" + "".join(sorted(_TIBETAN_FIRST)) + "]")
+_TIBETAN_RE = re.compile("(?:" + "|".join(sorted(TIBETAN_NAME_PARTS, key=lambda w: (-len(w), w))) + "){1,2}")
 #: Words that end a transliterated name part (吐尔逊来电 → 吐尔逊).
 _MINORITY_END = _Words(
     _STRONG_SUFFIX
@@ -435,19 +436,9 @@ def _minority(text: str, m: re.Match) -> list[Span]:
 
 def _tibetan(text: str) -> list[Span]:
     spans = []
-    i, n = 0, len(text)
-    while i < n:
-        k = _TIBETAN.starting_at(text, i) if text[i] in _TIBETAN_FIRST else 0
-        if not k:
-            i += 1
-            continue
-        e = i + k
-        k2 = _TIBETAN.starting_at(text, e)
-        if k2:
-            e += k2
-        if _left_strength(text, i) > L_NONE and _right_strength(text, e) > R_NONE:
-            spans.append(Span(i, e, SCORE_STRONG, PERSON))
-        i = e
+    for m in _TIBETAN_RE.finditer(text):
+        if _left_strength(text, m.start()) > L_NONE and _right_strength(text, m.end()) > R_NONE:
+            spans.append(Span(m.start(), m.end(), SCORE_STRONG, PERSON))
     return spans
 
 
@@ -459,7 +450,7 @@ def find_persons(text: str) -> list[Span]:
             spans.extend(_minority(text, m))
     if _TIBETAN_FIRST_RE.search(text):
         spans.extend(_tibetan(text))
-    fixed = list(spans)
+    fixed = sorted(spans)
     n = len(text)
     taken_until = -1
     for m in _CANDIDATE_RE.finditer(text):
@@ -478,7 +469,7 @@ def find_persons(text: str) -> list[Span]:
             if not any(c in need for c in text[s + 2 : s + 5]):
                 continue
         span = _judge_at(text, s, left)
-        if span is None or fixed and any(sp.start < span.end and span.start < sp.end for sp in fixed):
+        if span is None or fixed and _overlaps(fixed, span):
             continue
         # 经尹宁同意: when the surname character is more often a preposition, the
         # reading one character later wins if its left evidence is as good.
@@ -498,6 +489,12 @@ def find_persons(text: str) -> list[Span]:
         spans.append(chosen)
         taken_until = chosen.end
     return _drop_overlaps(spans)
+
+
+def _overlaps(sorted_spans: list[Span], span: Span) -> bool:
+    """Does ``span`` overlap one of ``sorted_spans`` (sorted, non-overlapping)?"""
+    i = bisect.bisect_left(sorted_spans, (span.end,))
+    return i > 0 and sorted_spans[i - 1].end > span.start
 
 
 def _drop_overlaps(spans: list[Span]) -> list[Span]:
@@ -706,20 +703,26 @@ def find(text: str) -> list[Span]:
     addresses = find_addresses(text)
     persons = find_persons(text)
     if addresses and persons:
+        # both lists are sorted and free of overlaps within themselves
+        ends = [p.end for p in persons]
         fixed: list[Span] = []
         for a in addresses:
-            for p in persons:
-                if (
-                    p.start <= a.start < p.end < a.end
-                    or a.start < p.start
-                    and p.end < a.end
-                    and _head(text, a, p)
-                ):
+            i = bisect.bisect_right(ends, a.start)
+            while i < len(persons) and persons[i].start < a.end:
+                p = persons[i]
+                if p.end < a.end and (p.start <= a.start or _head(text, a, p)):
                     start = _strip_cue_chars(text, p.end, a.end)
                     a = a._replace(start=start) if start is not None else a
+                i += 1
             fixed.append(a)
         addresses = fixed
-        persons = [p for p in persons if all(p.end <= a.start or p.start >= a.end for a in addresses)]
+        starts = [a.start for a in addresses]
+        kept = []
+        for p in persons:
+            i = bisect.bisect_left(starts, p.end)  # addresses starting before p ends
+            if i == 0 or addresses[i - 1].end <= p.start:
+                kept.append(p)
+        persons = kept
     return sorted(addresses + persons)
 
 

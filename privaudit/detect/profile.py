@@ -135,4 +135,16 @@ def plan_column(name: str, sample: pd.Series) -> ColumnPlan:
     found = attributes.attribute_from_values(sample) if len(sample) else None
     if found and found[1] >= 0.8:
         plan.attribute = found[0]
+    elif plan.date_like and _looks_like_birth_dates(dates.dropna()):
+        plan.attribute = "DATE_OF_BIRTH"
     return plan
+
+
+def _looks_like_birth_dates(dates: pd.Series) -> bool:
+    """Dates without a header read as birth dates when they spread over generations:
+    a span of at least 30 years reaching back before 1980 (registration or event
+    dates rarely do)."""
+    if dates.empty:
+        return False
+    lo, hi = dates.min(), dates.max()
+    return bool(lo.year < 1980 and (hi - lo).days >= 30 * 365)

@@ -77,11 +77,30 @@ def find_spans_many(
     """:func:`find_spans` over many cells at once.
 
     Returns a DataFrame (pos, entity, start, end, score) — ``pos`` is the position
-    of the cell in ``texts`` — or None if nothing is found.  Each finder runs once,
-    over the cells its prefilter selects joined into one string, so Python work
-    grows with the number of matches, not of cells.  Equal to calling
+    of the cell in ``texts`` — or None if nothing is found.  Repeated texts (common
+    in registers: 独居, 低保户 …) are searched once.  Each identifier finder runs
+    once, over the cells its prefilter selects joined into one string, so Python
+    work grows with the number of matches, not of cells.  Equal to calling
     :func:`find_spans` on every cell (a property test checks it).
     """
+    codes, uniques = pd.factorize(texts.astype("str"), use_na_sentinel=True)
+    if len(uniques) < 0.9 * len(texts):
+        spans = _find_spans_distinct(pd.Series(uniques, dtype="str"), hinted_entity, free_text)
+        if spans is None:
+            return None
+        where = pd.DataFrame({"u": codes, "pos": np.arange(len(codes))})
+        spans = spans.rename(columns={"pos": "u"}).merge(where[where["u"] >= 0], on="u").drop(columns="u")
+        return (
+            spans[["pos", "entity", "start", "end", "score"]]
+            .sort_values(["pos", "start"], kind="stable")
+            .reset_index(drop=True)
+        )
+    return _find_spans_distinct(texts, hinted_entity, free_text)
+
+
+def _find_spans_distinct(
+    texts: pd.Series, hinted_entity: str | None, free_text: bool
+) -> pd.DataFrame | None:
     arr = _arrow.arrow(texts)
     values = arr.to_numpy(zero_copy_only=False)
     finders = [(m.PREFILTER, m.ENTITY, functools.partial(m.find, hinted=m.ENTITY == hinted_entity)) for m in MODULES]

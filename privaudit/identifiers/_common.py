@@ -63,6 +63,10 @@ LETTER = "[A-Za-z\uff21-\uff3a\uff41-\uff5a]"
 HAN = "[\u4e00-\u9fff]"
 
 
+#: Between a context word and its candidate: a digit or a sentence end breaks the link.
+_BARRIER = re.compile("[0-9\uff10-\uff19\u3002\uff1b;\uff01!\uff1f?\n]")
+
+
 def boosted(score: float, context: bool) -> float:
     """``score`` plus :data:`CONTEXT_BOOST` when a context word supports the finding."""
     return min(1.0, round(score + (CONTEXT_BOOST if context else 0.0), 3))
@@ -100,16 +104,20 @@ class Context:
             if w.isascii() and w[-1:].isalpha():
                 esc = rf"{esc}(?![a-z])"
             parts.append(esc)
-        self._re = re.compile("|".join(parts)) if parts else None
+        self._re = re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
     def state(self, text: str, start: int) -> int:
-        """+1 if a positive word, -1 if a negative word, 0 if none ends within the window before ``start``."""
+        """+1 if a positive word, -1 if a negative word, 0 if none ends within the window before ``start``.
+
+        A word separated from the candidate by a digit (it labels another number) or by a
+        sentence end (。；！？, newline) does not count.
+        """
         if self._re is None:
             return 0
         lo = max(0, start - self.window - self._maxlen)
         # one character of look-back and look-ahead so the whole-word guards see their neighbours
-        sub = text[max(0, lo - 1) : start + 1].lower()
         off = max(0, lo - 1)
+        sub = text[off : start + 1]
         best_end, best = -1, 0
         pos = 0
         while True:
@@ -118,8 +126,10 @@ class Context:
                 break
             end = m.end() + off
             if m.start() + off >= lo and start - self.window <= end <= start and end >= best_end:
-                best_end, best = end, self._sign.get(m.group(0), 1)
+                best_end, best = end, self._sign.get(m.group(0).lower(), 1)
             pos = m.start() + 1
+        if best_end >= 0 and _BARRIER.search(text, best_end, start):
+            return 0
         return best
 
 
@@ -209,16 +219,14 @@ class Bytes:
 
     def delete_mask(self, drop: np.ndarray) -> Bytes:
         """A copy without the bytes at the positions where ``drop`` (bool, len(data)) is True."""
-        data = self.data
-        if not drop.any():
+        pos = np.flatnonzero(drop)
+        if len(pos) == 0:
             return self
         new = object.__new__(Bytes)
-        keep = ~drop
-        ck = np.zeros(len(data) + 1, dtype=np.int32 if len(data) < 2**31 - 1 else np.int64)
-        np.cumsum(keep, out=ck[1:])
-        new.data = data[keep]
-        new.starts = ck[self.starts].astype(np.int64)
-        new.ends = ck[self.ends].astype(np.int64)
+        new.data = self.data[~drop]
+        # a row's offsets move left by the number of dropped bytes before them
+        new.starts = self.starts - np.searchsorted(pos, self.starts)
+        new.ends = self.ends - np.searchsorted(pos, self.ends)
         new.ok = self.ok
         return new
 
@@ -234,7 +242,13 @@ class Bytes:
         first = int(starts[0])
         if int(starts[-1]) - first == width * (n - 1) and (n < 3 or np.all(np.diff(starts) == width)):
             return self.data[first : first + width * n].reshape(n, width)
-        return self.data[starts[:, None] + np.arange(width)]
+        windows = np.lib.stride_tricks.sliding_window_view(self.data, width)
+        return windows[starts]
+
+    def rows_containing(self, table: np.ndarray) -> np.ndarray:
+        """Rows holding at least one byte marked in ``table`` (bool[256])."""
+        pos = np.flatnonzero(table[self.data]) if len(self.data) else np.zeros(0, dtype=np.int64)
+        return (np.searchsorted(pos, self.ends) - np.searchsorted(pos, self.starts)) > 0
 
     def byte_at(self, rows: np.ndarray, i: int) -> np.ndarray:
         """The ``i``-th byte (negative: from the end) of each of ``rows`` (rows must be long enough)."""

@@ -326,10 +326,7 @@ def validate(values: pd.Series, hinted: bool = False) -> np.ndarray:
     # extensions and everything non-ASCII: the scalar reference, on the few rows that need it
     rest = b.ok & asc & ~out
     if rest.any():
-        marks = _EXT_BYTES[raw.data] if len(raw.data) else np.zeros(0, bool)
-        ck = np.zeros(len(marks) + 1, dtype=np.int64)
-        np.cumsum(marks, out=ck[1:])
-        rest &= (ck[raw.ends] - ck[raw.starts]) > 0
+        rest &= raw.rows_containing(_EXT_BYTES)
     odd = np.concatenate([np.flatnonzero(rest), c.scalar_rows(arr, b.ok & ~asc, _IMPOSSIBLE)])
     c.fill_scalar(out, arr, odd, lambda v: is_valid(v, hinted))
     return out
