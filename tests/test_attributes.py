@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from privaudit.detect.attributes import (
     ETHNIC_GROUPS,
     VOCABULARIES,
+    _parse_date_scalar,
     age_share,
     amount_share,
     attribute_from_values,
@@ -244,3 +245,69 @@ def test_date_forms_round_trip(day: dt.date) -> None:
     assert (parsed == pd.Timestamp(day)).all()
     month = parse_dates(pd.Series([day.strftime("%Y-%m"), f"{day.year}年{day.month}月"]))
     assert (month == pd.Timestamp(day.replace(day=1))).all()
+
+
+# --------------------------------------------------------------------------- fast path = scalar reference
+# Common forms are read from the cells' bytes, the rest by the regex patterns, once per
+# distinct value when a column repeats: both must equal the plain per-cell definition.
+
+
+@st.composite
+def _date_like(draw: st.DrawFn) -> str:
+    year = draw(st.one_of(
+        st.integers(1700, 2300).map(str),
+        st.sampled_from(["1799", "1800", "1849", "1850", "2100", "2101", "2200", "2201", "0000", "9999", "19", "20231",
+                         "１９４９"]),
+    ))
+    month = draw(st.sampled_from(["", "1", "01", "2", "02", "9", "12", "13", "0", "00", "２"]))
+    day = draw(st.sampled_from(["", "1", "01", "5", "28", "29", "30", "31", "32", "0"]))
+    sep1 = draw(st.sampled_from(["-", "/", ".", "年", "", " ", "－", " - "]))
+    sep2 = draw(st.sampled_from(["-", "/", ".", "月", "", " "]))
+    tail = draw(st.sampled_from(["", "", "日", "月", " 00:00:00", "T08:30", "t8:30:00.5", " 10:00", "Z", " ", "号"]))
+    text = year + (sep1 + month if month else draw(st.sampled_from(["", "年"]))) + (sep2 + day if day else "") + tail
+    return text.upper() if draw(st.booleans()) else text
+
+
+_FORMS = [
+    "%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日", "%Y-%m", "%Y年%m月", "%Y年", "%Y",
+    "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y/%-m/%-d", "%Y年%-m月%-d日", "%Y-%-m", "%Y.%m-%d",
+]
+_DATE_CELLS = st.one_of(
+    st.none(),
+    st.text(max_size=12),
+    st.text(alphabet="0123456789-/.年月日 :tT１", max_size=20),
+    _date_like(),
+    st.builds(lambda day, form: day.strftime(form), st.datetimes(dt.datetime(1790, 1, 1), dt.datetime(2210, 12, 31)),
+              st.sampled_from(_FORMS)),
+)
+
+
+def _date_granularity_reference(values: list[str | None], min_share: float, bare_year: bool) -> str | None:
+    levels = [level for _, level in (_parse_date_scalar(v, bare_year) for v in values) if level]
+    if not levels:
+        return None
+    need = max(1, int(np.ceil(min_share * len(levels))))
+    for level in ("day", "month", "year"):
+        if levels.count(level) >= need:
+            return level
+    return str(pd.Series(levels, dtype=object).value_counts().index[0])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_DATE_CELLS, max_size=25), st.booleans(), st.sampled_from(["object", "str"]))
+def test_parse_dates_equals_scalar_reference(values: list[str | None], bare_year: bool, dtype: str) -> None:
+    expected = [_parse_date_scalar(v, bare_year)[0] for v in values]
+    expected_ts = [pd.Timestamp(d) if d else pd.NaT for d in expected]
+    parsed = parse_dates(pd.Series(values, dtype=dtype), bare_year=bare_year)
+    assert str(parsed.dtype) == "datetime64[ns]"
+    assert parsed.tolist() == expected_ts
+    if values:
+        reps = -(-10_000 // len(values))  # long and repetitive: read once per distinct value
+        assert parse_dates(pd.Series(values * reps, dtype=dtype), bare_year=bare_year).tolist() == expected_ts * reps
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_DATE_CELLS, max_size=25), st.sampled_from([0.05, 0.3, 0.5, 0.9]), st.booleans())
+def test_date_granularity_equals_scalar_reference(values: list[str | None], min_share: float, bare_year: bool) -> None:
+    expected = _date_granularity_reference(values, min_share, bare_year)
+    assert date_granularity(pd.Series(values, dtype=object), min_share=min_share, bare_year=bare_year) == expected

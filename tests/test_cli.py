@@ -65,8 +65,8 @@ def test_json_report_and_findings_export(tmp_path, register_csv, register):
         ("data.docx", b"hello"),
         ("bad.xlsx", b"this is not a zip file"),
         ("bad.json", b"[{\"a\": 1,"),
-        ("ragged.csv", "a,b\n1,2\n3,4,5\n".encode()),
-        ("latin.csv", "name\n".encode() + bytes([0xFF, 0xFE, 0x80, 0x81, 0xFF]) * 3 + b"\n"),
+        ("ragged.csv", b"a,b\n1,2\n3,4,5\n"),
+        ("latin.csv", b"name\n" + bytes([0xFF, 0xFE, 0x80, 0x81, 0xFF]) * 3 + b"\n"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(tmp_path, name, content):

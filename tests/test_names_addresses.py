@@ -8,9 +8,30 @@ import faker
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from privaudit.detect.addresses import LEVELS, address_granularity, generalise_address, is_address
-from privaudit.detect.names import COMPOUND_SURNAMES, SURNAMES, is_masked_name, is_name
+from privaudit.detect.addresses import (
+    LEVELS,
+    _address_granularity_scalar,
+    _is_address_scalar,
+    _normalize_address_scalar,
+    address_granularity,
+    generalise_address,
+    is_address,
+    normalize_addresses,
+)
+from privaudit.detect.names import (
+    _NOT_NAMES,
+    COMPOUND_SURNAMES,
+    SURNAMES,
+    TIBETAN_NAME_PARTS,
+    _is_name_scalar,
+    _normalize_name_scalar,
+    is_masked_name,
+    is_name,
+    normalize_names,
+)
 
 
 @pytest.fixture(scope="module")
@@ -238,3 +259,98 @@ def test_generalise_rejects_unknown_level() -> None:
     assert generalise_address("北京市朝阳区", "county") == "北京市朝阳区"
     with pytest.raises(ValueError, match="unknown address level"):
         generalise_address("北京市朝阳区", "village")
+
+
+# --------------------------------------------------------------------------- fast path = scalar reference
+# The column checks normalise only the cells that need it, judge short Han cells with
+# lookup tables and repetitive columns once per distinct value; each must equal the
+# plain per-cell definition, on arbitrary text and on realistic cells.
+
+#: Characters that matter to the rules, and characters NFKC or whitespace removal change.
+_TRICKY = list("·•・.．‧∙⋅*×○xX某 ") + ["\u3000", "\xa0", "\t", "\n", "\x0b", "\u2002", "\u0301", "①", "²", "ｐ", "Ａ",
+                                          "１", "㵘", "䶮", "𠇔", "\u4dc0", "İ", "\ufeff"]
+_GIVEN = list("明华伟娜丽强秀英一二三生士总哥姐板娘太老先女") + list(TIBETAN_NAME_PARTS)
+_SURNAMES = sorted(SURNAMES)[:60] + sorted(COMPOUND_SURNAMES)[:20] + ["欧阳", "司马", "上官"]
+
+
+def _name_cell() -> st.SearchStrategy[str]:
+    pieces = st.sampled_from(_SURNAMES + _GIVEN + sorted(_NOT_NAMES) + _TRICKY + ["先生", "女士", "老板娘"])
+    return st.one_of(
+        st.builds(lambda s, g: s + g, st.sampled_from(_SURNAMES), st.lists(st.sampled_from(_GIVEN), max_size=3).map("".join)),
+        st.lists(pieces, max_size=5).map("".join),
+        st.from_regex(r"[A-Z][a-z]{0,5}([ '\-][A-Z][a-z]{0,5}){1,2}|[A-Z]{1,5}( [A-Z]{1,5}){1,2}", fullmatch=True),
+    )
+
+
+_CELLS = st.one_of(st.none(), st.text(max_size=12), _name_cell())
+
+
+def _series(values: list[str | None], dtype: str) -> pd.Series:
+    return pd.Series(values, dtype=dtype)
+
+
+def _repeated(values: list[str | None]) -> list[str | None]:
+    """The values repeated into a column long and repetitive enough to be judged per distinct value."""
+    return values * -(-10_000 // len(values))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_CELLS, max_size=25), st.booleans(), st.booleans(), st.sampled_from(["object", "str"]))
+def test_is_name_equals_scalar_reference(values: list[str | None], latin: bool, hinted: bool, dtype: str) -> None:
+    expected = [_is_name_scalar(v, latin, hinted) for v in values]
+    assert is_name(_series(values, dtype), latin=latin, hinted=hinted).tolist() == expected
+    if values:
+        long = _repeated(values)
+        assert is_name(_series(long, dtype), latin=latin, hinted=hinted).tolist() == expected * (len(long) // len(values))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_CELLS, max_size=25))
+def test_normalize_names_equals_scalar_reference(values: list[str | None]) -> None:
+    out = normalize_names(pd.Series(values, dtype=object)).tolist()
+    assert [None if pd.isna(x) else x for x in out] == [None if v is None else _normalize_name_scalar(v) for v in values]
+
+
+_ADDRESS_PARTS = [
+    "北京市", "河北省", "石家庄市", "内蒙古自治区", "香港特别行政区", "朝阳区", "昆山市", "新城区", "建国路", "幸福小区",
+    "张家村", "街道", "镇", "乡", "社区", "市场", "超市", "市民", "路", "街", "巷", "胡同", "号", "號", "栋", "单元", "室",
+    "组", "第", "座", "期", "楼", "号楼", "1", "12", "88", "2-1-1201", "-", "三", "十二", "两", "ＸＸ", "１２", "A", "p",
+    "T3", "平安", "广西", "盟", "自治州", "地区", "旗", "县", "很长的备注",
+] + _TRICKY
+
+
+def _address_cell() -> st.SearchStrategy[str]:
+    parts = st.sampled_from(_ADDRESS_PARTS)
+    return st.one_of(st.lists(parts, max_size=10).map("".join), st.lists(parts, min_size=25, max_size=45).map("".join))
+
+
+_ADDRESS_CELLS = st.one_of(st.none(), st.text(max_size=15), _address_cell())
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_ADDRESS_CELLS, max_size=25), st.booleans(), st.sampled_from(["object", "str"]))
+def test_is_address_equals_scalar_reference(values: list[str | None], hinted: bool, dtype: str) -> None:
+    expected = [_is_address_scalar(v, hinted) for v in values]
+    assert is_address(_series(values, dtype), hinted=hinted).tolist() == expected
+    if values:
+        long = _repeated(values)
+        assert is_address(_series(long, dtype), hinted=hinted).tolist() == expected * (len(long) // len(values))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_ADDRESS_CELLS, max_size=25), st.sampled_from(["object", "str"]))
+def test_address_granularity_equals_scalar_reference(values: list[str | None], dtype: str) -> None:
+    expected = [_address_granularity_scalar(v) for v in values]
+    assert address_granularity(_series(values, dtype)).tolist() == expected
+    if values:
+        long = _repeated(values)
+        assert address_granularity(_series(long, dtype)).tolist() == expected * (len(long) // len(values))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_ADDRESS_CELLS, max_size=25))
+def test_normalize_addresses_equals_scalar_reference(values: list[str | None]) -> None:
+    out = normalize_addresses(pd.Series(values, dtype=object)).tolist()
+    assert [None if pd.isna(x) else x for x in out] == [
+        None if v is None else _normalize_address_scalar(v) for v in values
+    ]

@@ -9,6 +9,12 @@ applied first).  Bare administrative names (``北京市朝阳区``, ``朝阳区�
 
 Faker's ``zh_CN`` addresses (``河北省秀英市静安韦街p座 123456``) name a street and a
 lettered block (``p座``): they count as precise.
+
+Speed: the column checks run RE2 regexes (pyarrow) on the cells as they are and
+normalise only the cells that NFKC or whitespace removal can change; a column that
+repeats itself (one address per household member) is judged once per distinct
+value.  :func:`_is_address_scalar` and :func:`_address_granularity_scalar` are the
+plain per-cell definitions the vectorised code must equal.
 """
 
 from __future__ import annotations
@@ -23,7 +29,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from privaudit.detect.names import _buffers, _by_distinct, _column, _judged, _normalised
+from privaudit.detect.names import (
+    _RE2_SPACE,
+    _buffers,
+    _by_distinct,
+    _column,
+    _judged,
+    _normalised,
+    _scalar_nfkc,
+)
 
 __all__ = ["LEVELS", "is_address", "address_granularity", "generalise_address", "normalize_addresses"]
 
@@ -212,6 +226,50 @@ def address_granularity(values: pd.Series) -> pd.Series:
         return pd.Series([], index=index, dtype=object)
     level = _by_distinct(_column(values), lambda arr: (_judged(arr, _normalise_full, _granularity),))[0]
     return pd.Series(level, index=index, dtype=object)
+
+
+# --------------------------------------------------------------------------- scalar reference
+
+
+def _normalize_address_scalar(value: str) -> str:
+    """:func:`normalize_addresses` for one cell."""
+    return _RE2_SPACE.sub("", _scalar_nfkc(value))
+
+
+def _is_precise_scalar(text: str, hinted: bool = False) -> bool:
+    """The precise-address rule on one normalised cell (which holds no newline, so ``$`` is the end)."""
+    if len(text) > MAX_ADDRESS_LENGTH:
+        return False
+    precise = bool(_PRECISE.search(text) or len(re.findall(_UNIT_COUNT, text)) >= 2) and bool(
+        re.search(f"[{_HAN}]", text)
+    )
+    return precise or (hinted and re.match(_LONE, text) is not None)
+
+
+def _is_address_scalar(value: str | None, hinted: bool = False) -> bool:
+    """:func:`is_address` for one cell: the plain definition the vectorised code must equal."""
+    if value is None or value != value:  # None / NaN
+        return False
+    return _is_precise_scalar(_normalize_address_scalar(str(value)), hinted)
+
+
+def _address_granularity_scalar(value: str | None) -> str | None:
+    """:func:`address_granularity` for one cell."""
+    if value is None or value != value:
+        return None
+    text = _normalize_address_scalar(str(value))
+    if _is_precise_scalar(text):
+        return "precise"
+    coarse = re.sub("市场|超市|市民", "", re.sub("自治区|特别行政区", "省", text))
+    if _STREET.search(coarse):
+        return "street"
+    if _DISTRICT.search(coarse) or re.search(_county_cities_pattern(), coarse):
+        return "district"
+    if _CITY.search(coarse):
+        return "city"
+    if _PROVINCE.search(coarse):
+        return "province"
+    return None
 
 
 # --------------------------------------------------------------------------- generalisation

@@ -25,12 +25,15 @@ optional time (``1949-12-31 00:00:00``, as spreadsheets export dates).
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from privaudit.detect.names import _buffers, _by_distinct, _column
+from privaudit.detect.names import _RE2_SPACE, _buffers, _by_distinct, _column, _scalar_nfkc
 
 __all__ = [
     "VOCABULARIES",
@@ -469,6 +472,36 @@ def _parse(values: pd.Series, bare_year: bool = False) -> tuple[pd.Index, np.nda
         general = _by_distinct(arr.filter(pa.array(rest)), lambda sub: _parse_general(sub, bare_year))
         dates[rest], level[rest] = general
     return index, dates, level
+
+
+def _scalar_lower(text: str) -> str:
+    """Lower case with the Unicode tables of the Arrow kernels."""
+    return pc.utf8_lower(pa.scalar(text, pa.string())).as_py()
+
+
+def _parse_date_scalar(value: str | None, bare_year: bool = False) -> tuple[dt.date | None, str | None]:
+    """(date, level) of one cell, or (None, None): the plain definition :func:`_parse` must equal."""
+    if value is None or value != value:  # None / NaN
+        return None, None
+    text = _RE2_SPACE.sub("", _scalar_lower(_scalar_nfkc(str(value))))
+    for pattern in (_DATE_SEP, _DATE_COMPACT, _DATE_BARE_YEAR if bare_year else _DATE_YEAR):
+        # RE2's \s is ASCII whitespace only; the text holds no newline, so $ is the end.
+        found = re.match(pattern.replace(r"\s", r"[\t\n\f\r ]"), text)
+        if found:
+            break
+    else:
+        return None, None
+    parts = found.groupdict()
+    year = int(parts["y"])
+    if parts.get("m") is None:
+        return (dt.date(year, 1, 1), "year") if 1850 <= year <= 2100 else (None, None)
+    if not 1800 <= year <= 2200:
+        return None, None
+    try:
+        day = dt.date(year, int(parts["m"]), int(parts["d"] or 1))
+    except ValueError:
+        return None, None
+    return day, "day" if parts["d"] else "month"
 
 
 def parse_dates(values: pd.Series, bare_year: bool = False) -> pd.Series:
