@@ -64,11 +64,16 @@ def scan(
         for table in tables:
             if on_table is not None:
                 on_table(table)
-            scanner = TableScanner(table, today, sink if keep_findings or on_findings is not None else None)
+            scanner = TableScanner(
+                table,
+                today,
+                sink if keep_findings or on_findings is not None else None,
+                progress=bar.update if bar is not None else None,
+            )
+            if bar is not None:
+                bar.set_postfix_str(table.source + (f" [{table.sheet}]" if table.sheet else ""), refresh=False)
             for chunk in table.chunks():
                 scanner.scan_chunk(chunk)
-                if bar is not None:
-                    bar.update(len(chunk))
             if not scanner.columns:  # header-only table: profile the empty columns
                 scanner.scan_chunk(pd.DataFrame({c: pd.Series(dtype="str") for c in table.columns}))
             datasets.append(scanner.finish())
@@ -99,4 +104,13 @@ def _progress_bar(tables: list[Table]):
         return None
     from tqdm import tqdm
 
-    return tqdm(total=None, unit=" rows", unit_scale=True, delay=1.0, file=sys.stderr, desc="scanning", leave=False)
+    return tqdm(
+        total=None,
+        unit=" rows",
+        unit_scale=True,
+        file=sys.stderr,
+        desc="scanning",
+        leave=False,
+        delay=1.0,
+        bar_format="{desc}: {n:,.0f} rows [{elapsed}, {rate_fmt}] {postfix}",
+    )

@@ -318,7 +318,7 @@ def _han_name_rules(codes: np.ndarray, hinted: bool) -> np.ndarray:
         if 1 <= k - size <= 2:
             name &= ~words.contains(codes[:, k - size :])
     if k == 2:
-        pass
+        name &= ~_SHORT_TITLE_LUT[codes[:, 1]]
     name &= ~_NOT_NAME_WORDS[k].contains(codes)
     if k in (2, 4):
         tibetan = _TIBETAN_WORDS.contains(codes[:, :2])

@@ -225,8 +225,15 @@ def _minor_cutoffs(today: _dt.date) -> tuple[np.datetime64, np.datetime64]:
 class TableScanner:
     """Scans one :class:`Table` chunk by chunk into a :class:`DatasetResult`."""
 
-    def __init__(self, table: Table, today: _dt.date, sink: FindingsSink | None = None):
+    def __init__(
+        self,
+        table: Table,
+        today: _dt.date,
+        sink: FindingsSink | None = None,
+        progress: Callable[[float], None] | None = None,
+    ):
         self.table = table
+        self.progress = progress
         self.today = today
         self.sink = sink
         self.result = DatasetResult(
@@ -252,10 +259,18 @@ class TableScanner:
             self._plan(chunk)
         self.result.rows += len(chunk)
         jobs = [(self.columns[str(name)], _as_str(chunk[name])) for name in chunk.columns]
+        share = len(chunk) / max(1, len(jobs))
+
+        def run(job):
+            found = self._scan_column(*job)
+            if self.progress is not None:
+                self.progress(share)
+            return found
+
         if len(chunk) >= PARALLEL_MIN_ROWS and len(jobs) > 1:
-            found_all = list(_pool().map(lambda job: self._scan_column(*job), jobs))
+            found_all = list(_pool().map(run, jobs))
         else:
-            found_all = [self._scan_column(*job) for job in jobs]
+            found_all = [run(job) for job in jobs]
         parts = [f for f in found_all if f is not None and len(f)]
         if self.sink is not None and parts:
             frame = pd.concat(parts, ignore_index=True)
