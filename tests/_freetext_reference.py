@@ -1,3 +1,6 @@
+# Frozen reference for tests/test_freetext.py: privaudit/detect/freetext.py as it was before
+# the speed work (cached, candidate-driven find, selective PREFILTER).  The tests check that
+# the new module gives exactly these results.  Do not edit; not part of the package.
 """Names and addresses inside free text: ``PERSON`` and ``ADDRESS`` spans.
 
 Remark columns (备注, 情况说明, 走访记录 ...) carry names and addresses in running

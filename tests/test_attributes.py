@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import faker
 import numpy as np
@@ -268,18 +269,49 @@ def _date_like(draw: st.DrawFn) -> str:
     return text.upper() if draw(st.booleans()) else text
 
 
-_FORMS = [
-    "%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日", "%Y-%m", "%Y年%m月", "%Y年", "%Y",
-    "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y/%-m/%-d", "%Y年%-m月%-d日", "%Y-%-m", "%Y.%m-%d",
-]
-_DATE_CELLS = st.one_of(
-    st.none(),
-    st.text(max_size=12),
-    st.text(alphabet="0123456789-/.年月日 :tT１", max_size=20),
-    _date_like(),
-    st.builds(lambda day, form: day.strftime(form), st.datetimes(dt.datetime(1790, 1, 1), dt.datetime(2210, 12, 31)),
-              st.sampled_from(_FORMS)),
+_YEARS = st.one_of(
+    st.integers(1700, 2300),
+    st.sampled_from([1799, 1800, 1849, 1850, 2100, 2101, 2200, 2201, 0, 19, 9999]),
 )
+#: Renderings of (year, month, day): the fast forms and their near misses.
+_TEMPLATES = [
+    "{Y}-{M}-{D}", "{Y}/{M}/{D}", "{Y}.{M}.{D}", "{Y}-{m}-{d}", "{Y}/{m}/{D}", "{Y}.{M}-{d}", "{Y}{M}{D}",
+    "{Y}年{M}月{D}日", "{Y}年{m}月{d}日", "{Y}年{m}月{D}日", "{Y}-{M}", "{Y}/{m}", "{Y}年{M}月", "{Y}年{m}月", "{Y}年",
+    "{Y}", "{Y}-{M}-{D} {h}:{M}:{D}", "{Y}-{M}-{D}T{h}:{M}", "{Y}/{M}/{D}t{h}:{M}:{D}", "{Y}-{M}-{D} {h}:{M}",
+    "{Y}-{M}-{D}:{h}:{M}", "{Y}-{M}-{D}日", "{Y}年{M}", "{Y}-{M}月", "{Y}{M}", "{Y}{M}{D}{h}",
+]
+
+
+def _render(template: str, year: int, month: int, day: int, hour: int) -> str:
+    return template.format(Y=f"{year:04d}", M=f"{month:02d}", m=str(month), D=f"{day:02d}", d=str(day), h=str(hour))
+
+
+_FAST_DATE = st.builds(_render, st.sampled_from(_TEMPLATES), _YEARS, st.integers(0, 13), st.integers(0, 32),
+                       st.integers(0, 99))
+
+
+@st.composite
+def _perturbed(draw: st.DrawFn) -> str:
+    """A rendered date with one character replaced, inserted or deleted."""
+    text = draw(_FAST_DATE)
+    pos = draw(st.integers(0, len(text)))
+    char = draw(st.sampled_from(list("0123456789-/.:年月日号 tT１Z\u3000")))
+    op = draw(st.sampled_from(["replace", "insert", "delete"]))
+    if op == "insert":
+        return text[:pos] + char + text[pos:]
+    return text[:pos] + (char if op == "replace" else "") + text[pos + 1 :]
+
+
+_DATE_CELLS = st.one_of(st.none(), st.text(max_size=12), _date_like(), _FAST_DATE, _perturbed())
+
+
+@st.composite
+def _date_column(draw: st.DrawFn) -> list[str | None]:
+    """Cells of mostly one form, as a date column holds them."""
+    template = draw(st.sampled_from(_TEMPLATES))
+    days = draw(st.lists(st.tuples(_YEARS, st.integers(0, 13), st.integers(0, 32), st.integers(0, 99)), max_size=20))
+    column: list[str | None] = [_render(template, *day) for day in days]
+    return column + draw(st.lists(_DATE_CELLS, max_size=3))
 
 
 def _date_granularity_reference(values: list[str | None], min_share: float, bare_year: bool) -> str | None:
@@ -294,7 +326,7 @@ def _date_granularity_reference(values: list[str | None], min_share: float, bare
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(_DATE_CELLS, max_size=25), st.booleans(), st.sampled_from(["object", "str"]))
+@given(st.one_of(st.lists(_DATE_CELLS, max_size=25), _date_column()), st.booleans(), st.sampled_from(["object", "str"]))
 def test_parse_dates_equals_scalar_reference(values: list[str | None], bare_year: bool, dtype: str) -> None:
     expected = [_parse_date_scalar(v, bare_year)[0] for v in values]
     expected_ts = [pd.Timestamp(d) if d else pd.NaT for d in expected]
@@ -307,7 +339,44 @@ def test_parse_dates_equals_scalar_reference(values: list[str | None], bare_year
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(_DATE_CELLS, max_size=25), st.sampled_from([0.05, 0.3, 0.5, 0.9]), st.booleans())
+@given(st.one_of(st.lists(_DATE_CELLS, max_size=25), _date_column()), st.sampled_from([0.05, 0.3, 0.5, 0.9]),
+       st.booleans())
 def test_date_granularity_equals_scalar_reference(values: list[str | None], min_share: float, bare_year: bool) -> None:
     expected = _date_granularity_reference(values, min_share, bare_year)
     assert date_granularity(pd.Series(values, dtype=object), min_share=min_share, bare_year=bare_year) == expected
+
+
+#: Every template with boundary years, all months 0–13 and boundary days, plus near misses.
+_GRID_YEARS = (0, 19, 1799, 1800, 1849, 1850, 2000, 2024, 2100, 2101, 2200, 2201)
+_DATE_GRID = [
+    _render(template, year, month, day, (year + month + day) % 30)
+    for template in _TEMPLATES
+    for year in _GRID_YEARS
+    for month in range(14)
+    for day in (0, 1, 10, 28, 29, 30, 31, 32)
+]
+
+
+def _near_misses(cells: list[str], count: int) -> list[str]:
+    rng = random.Random(7)
+    out = []
+    for _ in range(count):
+        text = rng.choice(cells)
+        pos = rng.randrange(len(text) + 1)
+        char = rng.choice("0123456789-/.:年月日号 tT１Z\u3000")
+        out.append(text[:pos] + char + text[pos + rng.randrange(2) :])
+    return out
+
+
+@pytest.mark.parametrize("bare_year", [False, True])
+def test_parse_dates_grid_equals_scalar_reference(bare_year: bool) -> None:
+    cells = _DATE_GRID + _near_misses(_DATE_GRID, 8000)
+    reference = [_parse_date_scalar(cell, bare_year) for cell in cells]
+    expected = [pd.Timestamp(day) if day else pd.NaT for day, _ in reference]
+    assert parse_dates(pd.Series(cells), bare_year=bare_year).tolist() == expected
+    per_template = len(_DATE_GRID) // len(_TEMPLATES)
+    for i in range(len(_TEMPLATES)):  # one column per form
+        column = cells[i * per_template : (i + 1) * per_template]
+        assert date_granularity(pd.Series(column), bare_year=bare_year) == _date_granularity_reference(
+            column, 0.05, bare_year
+        )

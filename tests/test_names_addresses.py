@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from importlib import resources
 
 import faker
@@ -268,15 +269,19 @@ def test_generalise_rejects_unknown_level() -> None:
 
 #: Characters that matter to the rules, and characters NFKC or whitespace removal change.
 _TRICKY = list("·•・.．‧∙⋅*×○xX某 ") + ["\u3000", "\xa0", "\t", "\n", "\x0b", "\u2002", "\u0301", "①", "²", "ｐ", "Ａ",
-                                          "１", "㵘", "䶮", "𠇔", "\u4dc0", "İ", "\ufeff"]
-_GIVEN = list("明华伟娜丽强秀英一二三生士总哥姐板娘太老先女") + list(TIBETAN_NAME_PARTS)
-_SURNAMES = sorted(SURNAMES)[:60] + sorted(COMPOUND_SURNAMES)[:20] + ["欧阳", "司马", "上官"]
+                                          "１", "㵘", "䶮", "𠇔", "\u4dc0", "\u4dbf", "\u9fff", "\ua000", "〇", "々",
+                                          "İ", "\ufeff"]
+_GIVEN = list("明华伟娜丽强秀英一") + ["某", "总", "哥", "姐", "生", "士", "老板", "娘", "先生", "女士", "老板娘", "\u4dc0",
+                                        "㵘", "𠇔", "〇", "·", " ", "\u3000", "*"] + sorted(TIBETAN_NAME_PARTS)[:8]
+_SURNAMES = ["王", "李", "张", "欧阳", "司马", "上官", "扎西", "卓玛", "合", "姓", "不", "户", "无", "空", "中"]
+_SURNAMES += sorted(SURNAMES)[:20] + sorted(COMPOUND_SURNAMES)[:10]
 
 
 def _name_cell() -> st.SearchStrategy[str]:
-    pieces = st.sampled_from(_SURNAMES + _GIVEN + sorted(_NOT_NAMES) + _TRICKY + ["先生", "女士", "老板娘"])
+    pieces = st.sampled_from(_SURNAMES + _GIVEN + sorted(_NOT_NAMES) + _TRICKY)
+    given_chars = st.lists(st.sampled_from(_GIVEN), max_size=3).map("".join)
     return st.one_of(
-        st.builds(lambda s, g: s + g, st.sampled_from(_SURNAMES), st.lists(st.sampled_from(_GIVEN), max_size=3).map("".join)),
+        st.builds(lambda s, g: s + g, st.sampled_from(_SURNAMES), given_chars),
         st.lists(pieces, max_size=5).map("".join),
         st.from_regex(r"[A-Z][a-z]{0,5}([ '\-][A-Z][a-z]{0,5}){1,2}|[A-Z]{1,5}( [A-Z]{1,5}){1,2}", fullmatch=True),
     )
@@ -321,7 +326,10 @@ _ADDRESS_PARTS = [
 
 def _address_cell() -> st.SearchStrategy[str]:
     parts = st.sampled_from(_ADDRESS_PARTS)
-    return st.one_of(st.lists(parts, max_size=10).map("".join), st.lists(parts, min_size=25, max_size=45).map("".join))
+    short = st.lists(parts, max_size=10).map("".join)
+    # Around the length limit (100 characters), with ASCII so that bytes and characters differ.
+    filler = st.text(alphabet="号路1２A -幸福", min_size=80, max_size=110)
+    return st.one_of(short, st.builds(lambda a, f, b: a + f + b, short, filler, short))
 
 
 _ADDRESS_CELLS = st.one_of(st.none(), st.text(max_size=15), _address_cell())
@@ -354,3 +362,31 @@ def test_normalize_addresses_equals_scalar_reference(values: list[str | None]) -
     assert [None if pd.isna(x) else x for x in out] == [
         None if v is None else _normalize_address_scalar(v) for v in values
     ]
+
+
+#: Short cells built from characters the rules care about (every combination up to four).
+_GRID_FIRST = ["王", "李", "欧阳", "司马", "扎西", "卓玛", "合", "户", "不", "中", "某", "*", "\u4dc0", "㵘", "A"]
+_GRID_NEXT = ["", "明", "某", "总", "哥", "先", "生", "女", "板", "娘", "计", "主", "西", "次", "仁", "\u4dc0", "𠇔", "·", " ",
+              "Ｗ"]
+_NAME_GRID = [f + a + b + c for f in _GRID_FIRST for a in _GRID_NEXT for b in _GRID_NEXT for c in ("", "明", "娘", "某")]
+
+
+@pytest.mark.parametrize("hinted", [False, True])
+def test_is_name_grid_equals_scalar_reference(hinted: bool) -> None:
+    expected = [_is_name_scalar(cell, True, hinted) for cell in _NAME_GRID]
+    assert is_name(pd.Series(_NAME_GRID), hinted=hinted).tolist() == expected
+
+
+def _address_grid(count: int) -> list[str]:
+    rng = random.Random(11)
+    cells = ["".join(rng.choice(_ADDRESS_PARTS) for _ in range(rng.randrange(9))) for _ in range(count)]
+    # around the length limit
+    cells += ["建国路88号" + "".join(rng.choice("号路1２A -幸福") for _ in range(rng.randrange(88, 104))) for _ in range(500)]
+    return cells
+
+
+def test_addresses_grid_equals_scalar_reference() -> None:
+    cells = _address_grid(12_000)
+    for hinted in (False, True):
+        assert is_address(pd.Series(cells), hinted=hinted).tolist() == [_is_address_scalar(c, hinted) for c in cells]
+    assert address_granularity(pd.Series(cells)).tolist() == [_address_granularity_scalar(c) for c in cells]

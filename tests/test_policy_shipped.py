@@ -104,7 +104,7 @@ def _nonempty(series: pd.Series) -> int:
 def _free_text_expected(scan, ds, column: str, allowed: set[str]) -> list[tuple[str, str, int]]:
     """PA007 per identifier entity, counted from the findings (rows with that entity in the column)."""
     f = scan.findings
-    f = f[(f["source"] == ds.source) & (f["sheet"].fillna("") == (ds.sheet or "")) & (f["column"] == column)]
+    f = f[(f["source"] == ds.source) & (f["sheet"].astype(object).fillna("") == (ds.sheet or "")) & (f["column"] == column)]
     out = []
     for entity in ds.column(column).entities:
         if entity in IDENTIFIER_ENTITIES and entity not in allowed:

@@ -25,7 +25,10 @@ ADDRESS
 
 :data:`PREFILTER` is an RE2 pattern (for ``pyarrow.compute.match_substring_regex``)
 that matches every cell in which :func:`find` can find something, so the scanner
-sends only those cells through Python.
+sends only those cells through Python (:data:`PREFILTER_PARTS` are its parts: run one
+by one they cost RE2 less on varied text).  :func:`find` caches its results by the
+text with digits ignored, so repeated remark shapes (``家属电话<number>，低保户``) cost
+a look-up.
 
 >>> [(s.entity, "户主王建国，现住幸福里小区3栋2单元501室"[s.start:s.end]) for s in find("户主王建国，现住幸福里小区3栋2单元501室")]
 [('PERSON', '王建国'), ('ADDRESS', '幸福里小区3栋2单元501室')]
@@ -37,11 +40,20 @@ import bisect
 import re
 from collections import defaultdict
 from importlib import resources
+from itertools import chain
 
 from privaudit.detect.names import COMPOUND_SURNAMES, SURNAMES, TIBETAN_NAME_PARTS
 from privaudit.identifiers import Span
 
-__all__ = ["PREFILTER", "find", "find_persons", "find_addresses", "PERSON_CONTEXT", "ADDRESS_CONTEXT"]
+__all__ = [
+    "PREFILTER",
+    "PREFILTER_PARTS",
+    "find",
+    "find_persons",
+    "find_addresses",
+    "PERSON_CONTEXT",
+    "ADDRESS_CONTEXT",
+]
 
 PERSON = "PERSON"
 ADDRESS = "ADDRESS"
@@ -229,6 +241,14 @@ _BOUND_W = _Words(w for w in _STRONG_PREFIX | _ADDRESS_CUES if len(w) >= 2)
 L_ROLE, L_CUE, L_EDGE, L_WORD, L_NONE, L_BOUND = 2.0, 1.5, 1.0, 0.5, 0.0, -1.0
 R_TITLE, R_STRONG, R_CUE, R_EDGE, R_WORD, R_NONE = 3.0, 2.0, 1.5, 1.0, 0.5, 0.0
 
+# Hot-path views of the word sets (the functions below inline the _Words look-ups).
+_BOUND_WORDS, _BOUND_BY_LAST = _BOUND_W.words, _BOUND_W._by_last
+_STRONG_PRE_WORDS, _STRONG_PRE_BY_LAST = _STRONG_PRE.words, _STRONG_PRE._by_last
+_WEAK_PRE_WORDS, _WEAK_PRE_BY_LAST = _WEAK_PRE.words, _WEAK_PRE._by_last
+_STRONG_SUF_WORDS, _STRONG_SUF_BY_FIRST = _STRONG_SUF.words, _STRONG_SUF._by_first
+_WEAK_SUF_WORDS, _WEAK_SUF_BY_FIRST = _WEAK_SUF.words, _WEAK_SUF._by_first
+_TITLE_WORDS, _TITLE_BY_FIRST = _TITLE_W.words, _TITLE_W._by_first
+
 
 def _left_strength(text: str, s: int) -> float:
     """Evidence before a candidate name starting at ``s`` (``L_*``).
@@ -240,21 +260,36 @@ def _left_strength(text: str, s: int) -> float:
     if s == 0:
         return L_EDGE
     prev = text[s - 1]
-    if not _is_han(prev):
+    if not ("\u4e00" <= prev <= "\u9fff" or "\u3400" <= prev <= "\u4dbf"):
         j = s
         while j > 0 and text[j - 1] in _SEPARATORS:
             j -= 1
         if 0 < j < s and _STRONG_PRE.ending_at(text, j):
             return L_ROLE
         return L_CUE if prev in _WEAK_PREFIX else L_EDGE  # 、
-    if _BOUND_W.ending_at(text, s + 1, 2):
-        return L_BOUND
-    if _STRONG_PRE.ending_at(text, s) or prev in "为是系" and _STRONG_PRE.ending_at(text, s - 1):
-        return L_ROLE
+    lengths = _BOUND_BY_LAST.get(text[s])
+    if lengths:  # a cue word (2+ characters) ends at s: 来访人员, 现居
+        for k in lengths:
+            if k <= s + 1 and text[s + 1 - k : s + 1] in _BOUND_WORDS:
+                return L_BOUND
+    lengths = _STRONG_PRE_BY_LAST.get(prev)
+    if lengths:
+        for k in lengths:
+            if k <= s and text[s - k : s] in _STRONG_PRE_WORDS:
+                return L_ROLE
+    if prev in "为是系" and s > 1:
+        lengths = _STRONG_PRE_BY_LAST.get(text[s - 2])
+        if lengths:
+            for k in lengths:
+                if k <= s - 1 and text[s - 1 - k : s - 1] in _STRONG_PRE_WORDS:
+                    return L_ROLE
     if text[s - 1 : s + 1] in _COMMON and text[s : s + 2] not in _COMPOUNDS:
         return L_BOUND
-    if _WEAK_PRE.ending_at(text, s):
-        return L_CUE
+    lengths = _WEAK_PRE_BY_LAST.get(prev)
+    if lengths:
+        for k in lengths:
+            if k <= s and text[s - k : s] in _WEAK_PRE_WORDS:
+                return L_CUE
     if text[s - 2 : s] in _FUNCTION:
         return L_WORD
     return L_NONE
@@ -263,16 +298,44 @@ def _left_strength(text: str, s: int) -> float:
 def _right_strength(text: str, e: int) -> float:
     """Evidence after a candidate ending at ``e`` (``R_*``): 先生 R_TITLE, 反映/家中
     R_STRONG, 的/在 R_CUE, end or punctuation R_EDGE, 陪护 R_WORD."""
-    k = _STRONG_SUF.starting_at(text, e)
-    if k:
-        return R_TITLE if text[e : e + k] in _TITLE_W else R_STRONG
-    if e >= len(text) or not _is_han(text[e]):
+    if e >= len(text):
         return R_EDGE
-    if _WEAK_SUF.starting_at(text, e):
-        return R_CUE
+    c = text[e]
+    lengths = _STRONG_SUF_BY_FIRST.get(c)
+    if lengths:
+        for k in lengths:
+            word = text[e : e + k]
+            if word in _STRONG_SUF_WORDS:
+                return R_TITLE if word in _TITLE_WORDS else R_STRONG
+    if not ("\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf"):
+        return R_EDGE
+    lengths = _WEAK_SUF_BY_FIRST.get(c)
+    if lengths:
+        for k in lengths:
+            if text[e : e + k] in _WEAK_SUF_WORDS:
+                return R_CUE
     if text[e : e + 2] in _FUNCTION:
         return R_WORD
     return R_NONE
+
+
+def _title_at(text: str, g: int) -> bool:
+    """Does a title (先生, 女士 …) start at ``g``?"""
+    lengths = _TITLE_BY_FIRST.get(text[g])
+    if lengths:
+        for k in lengths:
+            if text[g : g + k] in _TITLE_WORDS:
+                return True
+    return False
+
+
+def _weak_suffix_at(text: str, e: int) -> bool:
+    lengths = _WEAK_SUF_BY_FIRST.get(text[e])
+    if lengths:
+        for k in lengths:
+            if text[e : e + k] in _WEAK_SUF_WORDS:
+                return True
+    return False
 
 
 def _judge(text: str, s: int, k: int, left: float) -> Span | None:
@@ -287,24 +350,26 @@ def _judge(text: str, s: int, k: int, left: float) -> Span | None:
     if g >= size:
         return None
     c1 = text[g]
-    if c1 in _NEVER_GIVEN or not _is_han(c1) or _TITLE_W.starting_at(text, g):
+    if (
+        c1 in _NEVER_GIVEN
+        or not ("\u4e00" <= c1 <= "\u9fff" or "\u3400" <= c1 <= "\u4dbf")
+        or _title_at(text, g)
+    ):
         return None
-    ok2 = (
-        g + 1 < size
-        and text[g + 1] not in _NEVER_GIVEN
-        and _is_han(text[g + 1])
-        and not _TITLE_W.starting_at(text, g + 1)
-    )
+    if g + 1 < size:
+        third = text[g + 1]
+        ok2 = (
+            third not in _NEVER_GIVEN
+            and ("\u4e00" <= third <= "\u9fff" or "\u3400" <= third <= "\u4dbf")
+            and not _title_at(text, g + 1)
+        )
+    else:
+        ok2 = False
     r1 = _right_strength(text, g + 1)
     if ok2:
         r2 = _right_strength(text, g + 2)
-        third = text[g + 1]
         if r1 and r2:
-            n = (
-                2
-                if third in _GIVEN and (r2 > r1 or r2 == r1 and not _WEAK_SUF.starting_at(text, g + 1))
-                else 1
-            )
+            n = 2 if third in _GIVEN and (r2 > r1 or r2 == r1 and not _weak_suffix_at(text, g + 1)) else 1
         elif r2:
             n = 2
         elif r1:
@@ -320,10 +385,10 @@ def _judge(text: str, s: int, k: int, left: float) -> Span | None:
     if left == L_ROLE:  # a role word before: 户主王建国
         if right >= R_STRONG or right > R_NONE and not common_word:
             return Span(s, e, SCORE_STRONG, PERSON)
-        if right == R_NONE and not common_word and all(ch in _GIVEN for ch in cand[k:]):
+        if right == R_NONE and not common_word and _GIVEN.issuperset(cand[k:]):
             return Span(s, e, SCORE_WEAK, PERSON)
         return None
-    if left < 0 or common_word:
+    if common_word:
         return None
     # 方便群 / 高兴地: the first two characters are a word and the third is no name character
     if k == 1 and n == 2 and cand[:2] in _COMMON and (right < R_STRONG or cand[2] not in _GIVEN):
@@ -335,10 +400,10 @@ def _judge(text: str, s: int, k: int, left: float) -> Span | None:
     if right == R_STRONG:
         if left > L_NONE:
             return Span(s, e, SCORE_STRONG, PERSON)
-        if all(ch in _GIVEN for ch in cand[k:]):
+        if _GIVEN.issuperset(cand[k:]):
             return Span(s, e, SCORE_MEDIUM, PERSON)
         return None
-    if not all(ch in _GIVEN for ch in cand[k:]):
+    if not _GIVEN.issuperset(cand[k:]):
         return None
     # weak on both sides: a listed cue on one side (与王芳的, 受理王芳的) or punctuation on both
     if left == L_CUE and right > R_NONE or right == R_CUE and left > L_NONE or left == right == L_EDGE:
@@ -361,13 +426,38 @@ _PREPOSITION_SURNAMES = frozenset("经由向和同及与跟给对为把将被让
 _STRONG_FIRST = frozenset(w[0] for w in _STRONG_SUFFIX)
 _CUE_FIRST = _STRONG_FIRST | frozenset(w[0] for w in _WEAK_SUFFIX)
 _CANDIDATE_CHARS = frozenset(_SINGLES | {c[0] for c in _COMPOUNDS})
-_CANDIDATE_RE = re.compile("[" + "".join(sorted(_CANDIDATE_CHARS)) + "]")
+
+
+def _py_class(chars) -> str:
+    return "".join(re.escape(c) for c in sorted(chars))
+
+
+def _py_alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+
+
+#: A Han character that may be a given-name character (not in ``_NEVER_GIVEN``).
+_GIVEN_OK = f"[^\\x00-\\u33ff\\u4dc0-\\u4dff\\ua000-\\U0010ffff{_py_class(_NEVER_GIVEN)}]"
+#: Candidate name starts: a surname character followed by a possible first given-name
+#: character (the single-surname reading), or the first character of a compound surname
+#: whose second character is no given-name character (淳于, 闻人).  Every position at
+#: which ``_judge_at`` can return a span is one (it checks the rest).  One character is
+#: consumed, so overlapping candidates are all reported.
+_ODD_COMPOUNDS = [c for c in _COMPOUNDS if c[1] in _NEVER_GIVEN or not _is_han(c[1])]
+_CANDIDATE_RE = re.compile(
+    f"[{_py_class(_CANDIDATE_CHARS)}](?={_GIVEN_OK})"
+    + "".join(f"|{re.escape(c[0])}(?={re.escape(c[1])})" for c in sorted(_ODD_COMPOUNDS))
+)
 _DOTS = "·•・．‧∙⋅."
-_DOT_RE = re.compile(f"{_HAN}[{re.escape(_DOTS)}]{_HAN}")
+#: A dot between two Han characters (the pattern starts with the dot, so it is found fast).
+_DOT_RE = re.compile(f"[{re.escape(_DOTS)}](?<={_HAN}[{re.escape(_DOTS)}])(?={_HAN})")
 _MINORITY_RE = re.compile(f"{_HAN}{{1,10}}(?:[{re.escape(_DOTS)}]{_HAN}{{1,10}}){{1,3}}")
 _TIBETAN_FIRST = frozenset(w[0] for w in TIBETAN_NAME_PARTS)
 _TIBETAN_FIRST_RE = re.compile("[" + "".join(sorted(_TIBETAN_FIRST)) + "]")
-_TIBETAN_RE = re.compile("(?:" + "|".join(sorted(TIBETAN_NAME_PARTS, key=lambda w: (-len(w), w))) + "){1,2}")
+_TIBETAN_PART = "(?:" + "|".join(sorted(TIBETAN_NAME_PARTS, key=lambda w: (-len(w), w))) + ")"
+#: One or two Tibetan name parts (``X(?:X)?``, not ``X{1,2}``: the regex engine then
+#: knows the possible first characters and skips ahead fast).
+_TIBETAN_RE = re.compile(f"{_TIBETAN_PART}{_TIBETAN_PART}?")
 #: Words that end a transliterated name part (吐尔逊来电 → 吐尔逊).
 _MINORITY_END = _Words(
     _STRONG_SUFFIX
@@ -455,9 +545,7 @@ def find_persons(text: str) -> list[Span]:
     taken_until = -1
     for m in _CANDIDATE_RE.finditer(text):
         s = m.start()
-        if s < taken_until or s >= n - 1:
-            continue
-        if not _is_han(text[s + 1]):
+        if s < taken_until:
             continue
         left = _left_strength(text, s)
         if left < L_EDGE:
@@ -466,7 +554,7 @@ def find_persons(text: str) -> list[Span]:
             if left < 0:
                 continue
             need = _STRONG_FIRST if left == L_NONE else _CUE_FIRST
-            if not any(c in need for c in text[s + 2 : s + 5]):
+            if need.isdisjoint(text[s + 2 : s + 5]):
                 continue
         span = _judge_at(text, s, left)
         if span is None or fixed and _overlaps(fixed, span):
@@ -488,7 +576,7 @@ def find_persons(text: str) -> list[Span]:
             continue
         spans.append(chosen)
         taken_until = chosen.end
-    return _drop_overlaps(spans)
+    return _drop_overlaps(spans) if len(spans) > 1 else spans
 
 
 def _overlaps(sorted_spans: list[Span], span: Span) -> bool:
@@ -506,6 +594,7 @@ def _drop_overlaps(spans: list[Span]) -> list[Span]:
     return kept
 
 
+# ---------------------------------------------------------------------------------------
 # ---------------------------------------------------------------------------------------
 # ADDRESS
 # ---------------------------------------------------------------------------------------
@@ -556,8 +645,11 @@ _UNITS_RE = re.compile(
     f"(?:(?<=[栋幢座元楼号层门]){_BARE})?"
     f"(?:{_HAN}{{1,6}}?(?:{_ESTATE}|{_ROAD})(?:{_STRONG_UNIT})(?:{_STRONG_UNIT}|{_OTHER_UNIT})*)?"
 )
+#: A numbered unit (3栋, 十二组, B座) or 3-2: where an address may end.  Written to start
+#: with one character class, so that the regex engine skips ahead fast.
 _QUICK_UNIT_RE = re.compile(
-    f"(?:[0-9\\uff10-\\uff19{_NUMERALS}]|{_LETTER})(?:号|栋|幢|座|单元|室|组|弄)|[0-9]{_DASH}[0-9]"
+    f"[0-9\\uff10-\\uff19{_NUMERALS}A-Za-z\\uff21-\\uff3a\\uff41-\\uff5a]"
+    f"(?:[号栋幢座室组弄]|单元|(?<=[0-9]){_DASH}[0-9])"
 )
 _UNIT_HEAD = frozenset(
     "0123456789\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19" + _NUMERALS + "-－—第"
@@ -587,6 +679,14 @@ def _region_names() -> frozenset[str]:
     return _REGION_NAMES
 
 
+_ADDR_CUE_WORDS, _ADDR_CUE_BY_LAST = _ADDR_CUE_W.words, _ADDR_CUE_W._by_last
+#: A character that ends an address cue word (住, 在, 址 …).
+_CUE_LAST_RE = re.compile(f"[{_py_class(_ADDR_CUE_BY_LAST)}]")
+_SUFFIX_WORDS, _SUFFIX_BY_LAST = _SUFFIX_W.words, _SUFFIX_W._by_last
+#: Everything up to the last non-Han character (the Han run before a unit starts after it).
+_LAST_NON_HAN_RE = re.compile(f"(?s:.*)[^{_HAN_RANGES}]")
+
+
 def _first_segment_ok(text: str, j: int, end: int, strict: bool = False) -> bool:
     """Does a real place name start at ``j`` (not 小区 alone, not 该村, not 个小区)?
 
@@ -596,9 +696,16 @@ def _first_segment_ok(text: str, j: int, end: int, strict: bool = False) -> bool
     """
     if j >= end or text[j] in _GENERIC_NAME_CHARS:
         return False
-    regions = _region_names()
     for x in range(j + 1, min(end, j + 16) + 1):
-        k = _SUFFIX_W.ending_at(text, x, 1, j)
+        lengths = _SUFFIX_BY_LAST.get(text[x - 1])
+        if lengths is None:
+            continue
+        # the longest place word ending at x that starts at or after j
+        k = 0
+        for n in lengths:
+            if n <= x - j and text[x - n : x] in _SUFFIX_WORDS:
+                k = n
+                break
         if not k:
             continue
         suffix = text[x - k : x]
@@ -607,7 +714,7 @@ def _first_segment_ok(text: str, j: int, end: int, strict: bool = False) -> bool
             if suffix in _NOT_AT_START:
                 return False  # 市朝阳区, 里小区: a place word cannot open a name
             continue  # 城关镇, 新城县: the next place word decides
-        if text[j:x] in regions:
+        if text[j:x] in (_REGION_NAMES or _region_names()):
             return True
         kind = _SUFFIX_KIND[suffix]
         if name >= (2 if kind == "estate" or strict and kind != "admin" else 1):
@@ -616,41 +723,68 @@ def _first_segment_ok(text: str, j: int, end: int, strict: bool = False) -> bool
 
 
 def _trim_start(text: str, s: int, named_end: int) -> int | None:
-    """The real start of an address whose place names run from ``s`` (cue words cut), or None."""
-    best, best_strict = s, -1
-    for j in range(s + 2, named_end):
-        cue = _ADDR_CUE_W.ending_at(text, j, 2) > 0
-        if not cue and not (text[j - 2 : j] in _VERBS and not _ADMIN_CHAR_RE.search(text, s, j - 2)):
+    """The real start of an address whose place names run from ``s`` (cue words cut), or None.
+
+    The last position after a cue word or a verb where a strict place name starts wins
+    (反映人民街 → 人民街, not 民街); failing that, the last one after a cue word where
+    any place name starts.  Verbs count only before the first administrative character.
+    """
+    admin = _ADMIN_CHAR_RE.search(text, s, named_end)
+    verbs_until = admin.start() + 2 if admin is not None else named_end
+    best = -1
+    cues: list[int] = []
+    # after the verbs' reach only a cue word can end at j: look where cue words can end
+    far = [m.end() for m in _CUE_LAST_RE.finditer(text, max(verbs_until, s + 1), named_end - 1)]
+    for j in chain(reversed(far), range(min(verbs_until, named_end - 1), s + 1, -1)):
+        cue = False
+        lengths = _ADDR_CUE_BY_LAST.get(text[j - 1])
+        if lengths:  # a cue word of two or more characters (现住, 居住在 …) ends at j
+            for k in lengths:
+                if 2 <= k <= j and text[j - k : j] in _ADDR_CUE_WORDS:
+                    cue = True
+                    break
+        if cue:
+            cues.append(j)
+        elif j > verbs_until or text[j - 2 : j] not in _VERBS:
             continue
-        if cue and _first_segment_ok(text, j, named_end):
-            best = j
         if _first_segment_ok(text, j, named_end, True):
-            best_strict = j
-    if best_strict >= 0:  # 反映人民街 → 人民街, not 民街
-        best = best_strict
+            best = j
+            break
+    if best < 0:
+        best = next((j for j in cues if _first_segment_ok(text, j, named_end)), -1)
+    # a place name is known to start at best (strict implies plain) unless best is s
+    known = best
+    if best < 0:
+        best = s
     # a known region name inside the first segment starts the address (…走访北京市 → 北京市)
     for x in range(best + 1, min(named_end, best + 16) + 1):
-        if _SUFFIX_W.ending_at(text, x):
-            if x - best <= 3:
-                break
-            regions = _region_names()
-            for k in range(x - best - 1, 2, -1):
-                if text[x - k : x] in regions:
-                    best = x - k
-                    break
+        if text[x - 1] not in _SUFFIX_BY_LAST or not _SUFFIX_W.ending_at(text, x):
+            continue
+        if x - best <= 3:
             break
-    return _strip_cue_chars(text, best, named_end, s)
+        regions = _REGION_NAMES or _region_names()
+        for k in range(x - best - 1, 2, -1):
+            if text[x - k : x] in regions:
+                best = x - k
+                break
+        break
+    return _strip_cue_chars(text, best, named_end, s, best == known)
 
 
-def _strip_cue_chars(text: str, best: int, named_end: int, s: int | None = None) -> int | None:
+def _strip_cue_chars(
+    text: str, best: int, named_end: int, s: int | None = None, known_ok: bool = False
+) -> int | None:
+    """Cut one cue character (在幸福里 → 幸福里) if a strict place name follows it; None
+    if no place name starts at the result.  ``known_ok``: one is known to start at
+    ``best`` (saves the check; a strict place name implies a plain one)."""
     cut = s is not None and best > s
     if (
         best < named_end
         and text[best] in (_AFTER_CUE_CHARS if cut else _ADDRESS_CUE_CHARS)
         and _first_segment_ok(text, best + 1, named_end, True)
     ):
-        best += 1
-    if not _first_segment_ok(text, best, named_end):
+        return best + 1
+    if not known_ok and not _first_segment_ok(text, best, named_end):
         return None
     return best
 
@@ -659,6 +793,7 @@ def find_addresses(text: str) -> list[Span]:
     """ADDRESS spans in ``text``: place names plus at least one numbered unit."""
     spans: list[Span] = []
     pos = floor = 0
+    failed = -1  # the last unit start that led nowhere (with the current floor)
     while True:
         m = _QUICK_UNIT_RE.search(text, pos)
         if m is None:
@@ -670,25 +805,35 @@ def find_addresses(text: str) -> list[Span]:
             u -= 1
         if text[u : u + 1] in "-－—":
             u += 1
-        r = u
-        while r > floor and u - r < _MAX_ADDRESS_NAME and _is_han(text[r - 1]):
-            r -= 1
-        if r == u or not _LAST_SUFFIX_W.ending_at(text, u):
+        # a place word must end right before the unit, after the last address
+        if u <= floor or u == failed or not _LAST_SUFFIX_W.ending_at(text, u):
             continue
+        failed = u
         um = _UNITS_RE.match(text, u)
         if um is None:
             continue
-        start = _trim_start(text, r, u)
+        # the place names: the Han run before the unit (at most _MAX_ADDRESS_NAME characters)
+        r = max(floor, u - _MAX_ADDRESS_NAME)
+        non_han = _LAST_NON_HAN_RE.match(text, r, u)
+        start = _trim_start(text, r if non_han is None else non_han.end(), u)
         if start is None:
             continue
         full = _ADMIN_CHAR_RE.search(text, start, u) is not None
         spans.append(Span(start, um.end(), SCORE_ADDRESS_FULL if full else SCORE_ADDRESS, ADDRESS))
         pos = floor = um.end()
+        failed = -1
 
 
 # ---------------------------------------------------------------------------------------
 # Both
 # ---------------------------------------------------------------------------------------
+
+#: Results of :func:`find` by text with every ASCII digit read as ``0`` (UTF-8 bytes):
+#: no rule tells one digit from another, so ``家属电话13800000000，低保户`` and
+#: ``家属电话13912345678，低保户`` share one entry.  Cleared when full.
+_CACHE: dict[bytes, tuple[Span, ...]] = {}
+_CACHE_SIZE = 1 << 15
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
 
 
 def find(text: str) -> list[Span]:
@@ -697,7 +842,25 @@ def find(text: str) -> list[Span]:
     Offsets index the original ``text``.  An address wins over a name it overlaps
     (``李家村3组`` is a village, not 李家), but a name at the start of an address
     ends there (``房东王芳将幸福里小区3栋…`` → 王芳 + 幸福里小区3栋…).
+
+    Results are cached by the text's shape (digits ignored: remarks such as
+    ``家属电话<number>，低保户`` repeat with new numbers), so repeated shapes cost
+    a dictionary look-up.
     """
+    if not text or not isinstance(text, str):
+        return _find(text)
+    key = text.encode("utf-8", "surrogatepass").translate(_DIGITS_AS_ZERO)
+    found = _CACHE.get(key)
+    if found is None:
+        found = tuple(_find(text))
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.clear()
+        _CACHE[key] = found
+    return list(found)
+
+
+def _find(text: str) -> list[Span]:
+    """:func:`find` without the cache."""
     if not text:
         return []
     addresses = find_addresses(text)
@@ -723,6 +886,10 @@ def find(text: str) -> list[Span]:
             if i == 0 or addresses[i - 1].end <= p.start:
                 kept.append(p)
         persons = kept
+    elif not addresses:
+        return persons
+    elif not persons:
+        return addresses
     return sorted(addresses + persons)
 
 
@@ -740,26 +907,84 @@ def _re2_alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
 
 
-def _build_prefilter() -> str:
-    """An RE2 pattern for every way :func:`find` can accept a span (see ``_judge``)."""
+def _re2_class(chars) -> str:
+    return "".join(re.escape(c) if ord(c) < 0x80 else f"\\x{{{ord(c):x}}}" for c in sorted(chars))
+
+
+def _re2_han_except(chars) -> str:
+    """An RE2 class: one Han character not in ``chars``."""
+    return f"[^\\x00-\\x{{33ff}}\\x{{4dc0}}-\\x{{4dff}}\\x{{a000}}-\\x{{10ffff}}{_re2_class(chars)}]"
+
+
+#: Surname characters also common as the first character of ordinary words before a
+#: cue (家属电话, 家中): the prefilter leaves out surname + character where the two form a
+#: common word.  Only 家: every further character's exclusion list enlarges the RE2
+#: program, and a larger program makes RE2 fall back from its DFA on varied text
+#: (four times slower with all of ``_TEXT_SURNAMES_NEED_ROLE``).
+_PREFILTER_COMMON_WORD_SURNAMES = "家"
+
+
+def _prefilter_parts() -> tuple[str, ...]:
+    """RE2 patterns, one for each way :func:`find` can accept a span (see ``_judge``).
+
+    Each part is a necessary condition of some ways to a span, and every way is
+    covered, so together they match every cell with a span and few others:
+
+    * a role or cue word, then a surname (户主王…, 与王…): the only ways to a
+      name without a cue after it;
+    * a surname, one or two possible given-name characters (not 的, 电 …) and a cue
+      (反映, 先生, 电话, 的 …), not where the surname and one character form a common
+      word (家属电话);
+    * punctuation or the start, a surname (not 年, 时 …), one or two given-name
+      characters, punctuation or the end (，王芳，);
+    * ``·`` names; Tibetan names;
+    * a place word directly followed by a numbered unit (小区3栋, 村5组, 大厦B座).
+
+    Three parts that slide over Han text (the first three) are what RE2's DFA affords
+    in one pattern: a fourth (weak cues apart from strong ones) made it fall back to
+    its slow path on varied text.
+    """
     han = "[\\x{3400}-\\x{4dbf}\\x{4e00}-\\x{9fff}]"
     nonhan = "[^\\x{3400}-\\x{4dbf}\\x{4e00}-\\x{9fff}]"
-    surname = f"(?:[{''.join(sorted(_SINGLES))}]|{_re2_alternation(_COMPOUNDS)})"
-    given = f"[{''.join(sorted(_GIVEN))}]"
+    ok = _re2_han_except(_NEVER_GIVEN)  # a possible given-name character
+    singles = f"[{_re2_class(_SINGLES)}]"
+    compounds = f"(?:{_re2_alternation(_COMPOUNDS)})"
+    surname = f"(?:{singles}|{compounds})"
+    # a single surname + one possible given-name character that is no common word
+    special = sorted(set(_PREFILTER_COMMON_WORD_SURNAMES) & _SINGLES)
+    one_given = [
+        c + _re2_han_except(_NEVER_GIVEN | {w[1] for w in _COMMON if len(w) == 2 and w[0] == c})
+        for c in special
+    ]
+    one_given.append(f"[{_re2_class(_SINGLES - set(special))}]{ok}")
+    name_like = (
+        f"(?:[{_re2_class(_SINGLES - _TEXT_SURNAMES_NEED_ROLE)}]|{compounds})[{_re2_class(_GIVEN)}]{{1,2}}"
+    )
     prefix = _re2_alternation(_STRONG_PREFIX | _WEAK_PREFIX)
-    suffix = _re2_alternation(_STRONG_SUFFIX | _WEAK_SUFFIX)
-    parts = [
+    cue = _re2_alternation(_STRONG_SUFFIX | _WEAK_SUFFIX)
+    place = _re2_alternation(
+        w for w, kind in _SUFFIX_KIND.items() if kind != "admin" or w in ("社区", "街道", "镇", "乡")
+    )
+    num = f"(?:[0-9\\x{{ff10}}-\\x{{ff19}}]{{1,5}}|[{_NUMERALS}]{{1,4}})"
+    letter = "[A-Za-z\\x{ff21}-\\x{ff3a}\\x{ff41}-\\x{ff5a}]"
+    dash = "[-\\x{ff0d}\\x{2014}]"
+    unit = (
+        f"(?:第?{num}(?:号|栋|幢|座|单元|室|小组|组|弄|村民小组)"
+        f"|{letter}{{1,2}}[0-9]{{0,3}}(?:栋|幢|座|区|单元)"
+        f"|[0-9]{{1,4}}{dash}[0-9])"
+    )
+    return (
         f"(?:{prefix})[{_SEPARATORS}为是系]*{surname}",  # 户主王…, 与王…
-        f"{surname}{han}{{1,2}}(?:{suffix})",  # 王建国反映, 王芳的
-        f"(?:^|{nonhan}){surname}{given}{{1,2}}(?:$|{nonhan})",  # ，王芳，
+        f"(?:{singles}{ok}{ok}|{'|'.join(one_given)}|{compounds}{ok}{ok}?)(?:{cue})",  # 王建国反映, 王芳的
+        f"(?:^|{nonhan}){name_like}(?:$|{nonhan})",  # ，王芳，
         f"{han}[{_DOTS}]{han}",  # 阿依古丽·买买提
         _re2_alternation(TIBETAN_NAME_PARTS),
-        "(?:[0-9\\x{ff10}-\\x{ff19}" + _NUMERALS + "]|[A-Za-z\\x{ff21}-\\x{ff3a}\\x{ff41}-\\x{ff5a}])"
-        "(?:号|栋|幢|座|单元|室|组|弄)",  # 3栋, B座
-        "[0-9][-－—][0-9]",  # 3-2-501
-    ]
-    return "|".join(f"(?:{p})" for p in parts)
+        f"(?:{place}){unit}",  # 小区3栋, 村5组, 大厦B座
+    )
 
 
+#: The parts of :data:`PREFILTER`: a cell passes if any part matches.  Run one by one
+#: (a DFA each) they cost RE2 less on varied text than the joined pattern.
+PREFILTER_PARTS: tuple[str, ...] = _prefilter_parts()
 #: RE2 pattern matching every cell in which :func:`find` can find a span.
-PREFILTER: str = _build_prefilter()
+PREFILTER: str = "|".join(f"(?:{p})" for p in PREFILTER_PARTS)

@@ -154,31 +154,50 @@ def _normalised(arr: pa.Array, normalise: Callable[[pa.Array], pa.Array]) -> pa.
     return pc.replace_with_mask(arr, mask_arr, normalise(arr.filter(mask_arr)).cast(arr.type))
 
 
+def _judged(
+    arr: pa.Array, normalise: Callable[[pa.Array], pa.Array], judge: Callable[[pa.Array], np.ndarray]
+) -> np.ndarray:
+    """``judge(normalise(arr))``, with ``normalise`` run only on the cells that need it (:func:`_unclean`).
+
+    Clean cells are judged as they are (no copy of the column); the others are judged
+    again once normalised.
+    """
+    result = judge(arr)
+    mask = _unclean(arr)
+    if mask.any():
+        result[mask] = judge(normalise(arr.filter(pa.array(mask))))
+    return result
+
+
 #: Columns at least this long are checked for repetition.
 _DEDUPE_MIN = 10_000
 _DEDUPE_SAMPLE = 20_000
 
 
-def _by_distinct(arr: pa.Array, compute: Callable[[pa.Array], tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
+def _by_distinct(
+    arr: pa.Array, compute: Callable[[pa.Array], tuple[np.ndarray, ...]], always: bool = False
+) -> tuple[np.ndarray, ...]:
     """``compute(arr)`` (per-cell numpy arrays), evaluated once per distinct value when the column repeats.
 
     A column repeats itself when an evenly spaced sample holds at most half as many
-    distinct values as cells (a gender, ethnicity or date column; a names column of a
-    small town); the values are then dictionary-encoded and the results mapped back.
+    distinct values as cells (a gender or ethnicity column, a names column of a small
+    town); the values are then dictionary-encoded and the results mapped back.
+    ``always`` skips the sample test, for a ``compute`` that costs far more a cell than
+    hashing does.
     """
-    n = len(arr)
-    if n >= _DEDUPE_MIN:
-        sample = arr.take(pa.array(np.linspace(0, n - 1, min(n, _DEDUPE_SAMPLE)).astype(np.int64)))
-        if pc.count_distinct(sample, mode="all").as_py() * 2 <= len(sample):
-            encoded = pc.dictionary_encode(arr)
-            distinct = pa.concat_arrays([encoded.dictionary, pa.nulls(1, type=arr.type)])
-            index = pc.fill_null(encoded.indices, len(distinct) - 1).to_numpy(zero_copy_only=False)
-            return tuple(result[index] for result in compute(distinct))
+    if len(arr) >= _DEDUPE_MIN and (always or _repeats(arr)):
+        encoded = pc.dictionary_encode(arr)
+        distinct = pa.concat_arrays([encoded.dictionary, pa.nulls(1, type=arr.type)])  # nulls map to the last
+        index = pc.fill_null(encoded.indices, len(distinct) - 1).to_numpy(zero_copy_only=False)
+        return tuple(result[index] for result in compute(distinct))
     return compute(arr)
 
 
-def _to_bool(result: pa.Array) -> np.ndarray:
-    return pc.fill_null(result, False).to_numpy(zero_copy_only=False).astype(bool, copy=False)
+def _repeats(arr: pa.Array) -> bool:
+    """Does an evenly spaced sample of the column hold at most half as many distinct values as cells?"""
+    positions = np.linspace(0, len(arr) - 1, min(len(arr), _DEDUPE_SAMPLE)).astype(np.int64)
+    sample = arr.take(pa.array(positions))
+    return pc.count_distinct(sample, mode="all").as_py() * 2 <= len(sample)
 
 
 # --------------------------------------------------------------------------- names
@@ -355,18 +374,6 @@ def _judge_names(text: pa.Array, latin: bool, hinted: bool) -> np.ndarray:
     if rest.any():
         rest_arr = pa.array(rest)
         result[rest] = _is_name_regex(text.filter(rest_arr), latin, hinted)
-    return result
-
-
-def _judged(arr: pa.Array, normalise: Callable[[pa.Array], pa.Array], judge: Callable[[pa.Array], np.ndarray]):
-    """``judge(normalise(arr))`` with ``normalise`` run only on the cells that need it (:func:`_unclean`).
-
-    Clean cells are judged as they are; the others are judged again once normalised.
-    """
-    result = judge(arr)
-    mask = _unclean(arr)
-    if mask.any():
-        result[mask] = judge(normalise(arr.filter(pa.array(mask))))
     return result
 
 

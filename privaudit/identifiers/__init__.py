@@ -19,6 +19,14 @@ Every module ``privaudit/identifiers/<name>.py`` offers:
 ``find(text: str, hinted: bool = False) -> list[Span]``
     Every valid occurrence inside free text, as spans into the original ``text``
     (before normalisation). Context words near a candidate count as a hint.
+``find_column(values, hinted: bool = False) -> (cells, starts, ends, scores)``
+    The fast vectorised form of ``find`` over a whole column (pyarrow string array,
+    pandas Series, list; nulls allowed): four numpy arrays (int64 cell positions in
+    ``values``, int64 character offsets within the cell, float64 scores), ordered by
+    cell then start, equal to concatenating ``find(cell, hinted)`` cell by cell.  The
+    engine is in :mod:`privaudit.identifiers._spans`; work shared by the modules on one
+    column (decoding, character classes) is cached for the last few Arrow columns, so
+    call the modules one after another on the *same* array object.
 ``info(value: str) -> dict | None`` (where meaningful)
     Details of a valid value, e.g. region, birth date and sex of a resident ID.
 

@@ -33,9 +33,12 @@ def nfkc(value: str) -> str:
 SEPARATORS = " \u3000-\u2010\u2011\u2012\u2013\u2014\u2212\uff0d\u00b7\u30fb"
 #: Regex class of a digit as written: ASCII or full-width.
 DIGIT = "[0-9\uff10-\uff19]"
+#: Body of the class of characters that may not touch a number or code: ASCII and
+#: full-width digits and letters.
+WORD = "0-9\uff10-\uff19A-Za-z\uff21-\uff3a\uff41-\uff5a"
 #: Lookbehind/lookahead that keep a number from being found inside a longer one.
-NO_DIGIT_BEFORE = "(?<![0-9\uff10-\uff19A-Za-z\uff21-\uff3a\uff41-\uff5a])"
-NO_DIGIT_AFTER = "(?![0-9\uff10-\uff19A-Za-z\uff21-\uff3a\uff41-\uff5a])"
+NO_DIGIT_BEFORE = f"(?<![{WORD}])"
+NO_DIGIT_AFTER = f"(?![{WORD}])"
 
 
 # ---------------------------------------------------------------------------
@@ -105,6 +108,7 @@ class Context:
                 esc = rf"{esc}(?![a-z])"
             parts.append(esc)
         self._re = re.compile("|".join(parts), re.IGNORECASE) if parts else None
+        self._memo: dict[str, int] = {}
 
     def state(self, text: str, start: int) -> int:
         """+1 if a positive word, -1 if a negative word, 0 if none ends within the window before ``start``.
@@ -131,6 +135,25 @@ class Context:
         if best_end >= 0 and _BARRIER.search(text, best_end, start):
             return 0
         return best
+
+    def window_start(self, start: np.ndarray) -> np.ndarray:
+        """Where the text :meth:`state` reads for candidates at ``start`` begins (vectorised):
+        the state is a function of ``text[window_start(start) : start + 1]`` alone."""
+        return np.maximum(0, np.maximum(0, start - self.window - self._maxlen) - 1)
+
+    def states(self, windows: list[str]) -> list[int]:
+        """:meth:`state` for many candidates given their window texts
+        (``text[window_start(start) : start + 1]``), each distinct window evaluated once (memoised)."""
+        memo = self._memo
+        out = []
+        for w in windows:
+            got = memo.get(w)
+            if got is None:
+                got = self.state(w, len(w) - 1)
+                if len(memo) < 200_000:
+                    memo[w] = got
+            out.append(got)
+        return out
 
 
 # -- the vectorised plumbing -------------------------------------------------

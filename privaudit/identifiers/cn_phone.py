@@ -31,6 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from privaudit.identifiers import _common as c
+from privaudit.identifiers import _spans
 from privaudit.identifiers._common import Span
 
 ENTITY = "PHONE_NUMBER"
@@ -116,18 +117,16 @@ _D = c.DIGIT
 _S = "[ \u3000\\-\u2010-\u2014\u2212\uff0d]"
 _CC = "(?:(?:[+\uff0b]|00|\uff10\uff10)(?:86|\uff18\uff16))"
 _EXTRE = f"(?:{_S}*(?:转|分机|[Ee][Xx][Tt]\\.?|[Xx]|#|-){_S}*{_D}{{1,6}})?"
-_FIND = re.compile(
-    c.NO_DIGIT_BEFORE
-    + "(?:"
-    + f"(?P<mobile>(?:(?:{_CC}|86|\uff18\uff16){_S}?)?[1\uff11][3-9\uff13-\uff19]{_D}{_S}?{_D}{{4}}{_S}?{_D}{{4}})"
+_PATTERN = _spans.SpanPattern(
+    f"(?P<mobile>(?:(?:{_CC}|86|\uff18\uff16){_S}?)?[1\uff11][3-9\uff13-\uff19]{_D}{_S}?{_D}{{4}}{_S}?{_D}{{4}})"
     + f"|(?P<cc>{_CC}{_S}?(?:[(\uff08]0?{_D}{{2,3}}[)\uff09]|0?{_D}{{2,3}}){_S}?{_D}{{3,4}}{_S}?{_D}{{4}}{_EXTRE})"
     + f"|(?P<land>(?:[(\uff08][0\uff10]{_D}{{2,3}}[)\uff09]{_S}?|[0\uff10]{_D}{{2,3}}{_S}){_D}{{3,4}}{_S}?{_D}{{4}}{_EXTRE})"
     + f"|(?P<bare>[0\uff10]{_D}{{9,11}}{_EXTRE})"
-    + f"|(?P<local>[2-9\uff12-\uff19]{_D}{{2,3}}{_S}?{_D}{{4}}{_EXTRE})"
-    + ")"
-    + c.NO_DIGIT_AFTER
-    + "(?![@\uff20])"
+    + f"|(?P<local>[2-9\uff12-\uff19]{_D}{{2,3}}{_S}?{_D}{{4}}{_EXTRE})",
+    before=c.WORD,
+    after=c.WORD + "@\uff20",  # not an e-mail's local part
 )
+_FIND = _PATTERN.regex
 #: Other entities' words: nearest to a number they cancel a phone hint (not a veto).
 OTHER_CONTEXT: tuple[str, ...] = (
     "证号",
@@ -352,3 +351,25 @@ def find(text: str, hinted: bool = False) -> list[Span]:
         score = c.SCORE_WEAK if weak else c.SCORE_PATTERN
         spans.append(Span(m.start(), m.end(), c.boosted(score, state > 0), ENTITY))
     return spans
+
+
+def find_column(values, hinted: bool = False) -> _spans.Result:
+    """:func:`find` over every cell of a column at once, vectorised.
+
+    Returns ``(cells, starts, ends, scores)`` — positions of the cells in ``values``,
+    character offsets within them, confidences — equal to concatenating
+    ``find(cell, hinted)`` cell by cell (missing cells have no spans).
+    """
+    cand = _PATTERN.column(_spans.text_column(values))
+    if not len(cand):
+        return _spans.empty_result()
+    strict = _spans.valid(validate, cand, False)
+    if hinted:
+        loose = strict | _spans.valid(validate, cand, True, ~strict)
+        state = cand.states(_CTX, loose)
+    else:  # the hinted check matters only where a context word hints
+        state = cand.states(_CTX)
+        loose = strict | _spans.valid(validate, cand, True, ~strict & (state > 0))
+    keep = (hinted | (state >= 0)) & (strict | (loose & (hinted | (state > 0))))
+    scores = np.where(strict, _spans.score(c.SCORE_PATTERN, state > 0), _spans.score(c.SCORE_WEAK, state > 0))
+    return _spans.result(cand, keep, scores)
