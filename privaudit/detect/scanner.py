@@ -66,11 +66,6 @@ def find_spans(text: str, hinted_entity: str | None = None, free_text: bool = Tr
     return resolve_overlaps(spans)
 
 
-#: Cells are joined with this separator so that each finder runs once over a chunk's
-#: candidate cells: longer than any context window, and never part of an identifier.
-_JOIN = "\x00" * 40
-
-
 def find_spans_many(
     texts: pd.Series, hinted_entity: str | None = None, free_text: bool = True
 ) -> pd.DataFrame | None:
@@ -102,53 +97,29 @@ def _find_spans_distinct(
     texts: pd.Series, hinted_entity: str | None, free_text: bool
 ) -> pd.DataFrame | None:
     arr = _arrow.arrow(texts)
-    values = arr.to_numpy(zero_copy_only=False)
-    finders = [(m.PREFILTER, m.ENTITY, functools.partial(m.find, hinted=m.ENTITY == hinted_entity)) for m in MODULES]
-    if free_text:
-        finders.append((freetext.PREFILTER, "FREE_TEXT", freetext.find))
-    selections: dict[str, np.ndarray] = {}
-    parts: list[tuple[np.ndarray, list]] = []
-    for prefilter, _entity, finder in finders:
-        if prefilter not in selections:
-            selections[prefilter] = np.flatnonzero(_arrow.search(arr, prefilter))
-        sel = selections[prefilter]
-        if not len(sel):
-            continue
-        cells = values[sel]
-        if _entity == "FREE_TEXT":  # names and addresses: cell by cell (few cells pass the prefilter)
-            found, cell_of = [], []
-            for i, text in enumerate(cells):
-                hits = finder(text)
-                found.extend(hits)
-                cell_of.extend([i] * len(hits))
-            if found:
-                parts.append((sel, None, found, np.asarray(cell_of, dtype=np.int64)))
-            continue
-        joined = _JOIN.join(cells)
-        found = finder(joined)
-        if not found:
-            continue
-        lengths = np.fromiter((len(c) for c in cells), dtype=np.int64, count=len(cells))
-        starts = np.concatenate(([0], np.cumsum(lengths[:-1] + len(_JOIN))))
-        begin = np.fromiter((f.start for f in found), dtype=np.int64, count=len(found))
-        parts.append((sel, starts, found, np.searchsorted(starts, begin, side="right") - 1))
-    if not parts:
-        return None
-    frames = []
-    for sel, starts, found, cell in parts:
-        begin = np.fromiter((f.start for f in found), dtype=np.int64, count=len(found))
-        offset = starts[cell] if starts is not None else 0
-        frames.append(
-            pd.DataFrame(
-                {
-                    "pos": sel[cell],
-                    "entity": [f.entity for f in found],
-                    "start": begin - offset,
-                    "end": np.fromiter((f.end for f in found), dtype=np.int64, count=len(found)) - offset,
-                    "score": [float(f.score) for f in found],
-                }
+    frames: list[pd.DataFrame] = []
+    # Identifiers: each module's vectorised find_column over the whole array (the same
+    # Arrow object for every module, so its decoding is shared).
+    for mod in MODULES:
+        cells, starts, ends, scores = mod.find_column(arr, hinted=mod.ENTITY == hinted_entity)
+        if len(cells):
+            frames.append(
+                pd.DataFrame({"pos": cells, "entity": mod.ENTITY, "start": starts, "end": ends, "score": scores})
             )
-        )
+    # Names and addresses: cell by cell, only where the prefilter lets them through.
+    if free_text:
+        sel = np.flatnonzero(_arrow.search(arr, freetext.PREFILTER))
+        if len(sel):
+            values = arr.take(sel).to_pylist()
+            rows = [
+                (int(p), f.entity, f.start, f.end, float(f.score))
+                for p, text in zip(sel, values, strict=True)
+                for f in freetext.find(text)
+            ]
+            if rows:
+                frames.append(pd.DataFrame(rows, columns=["pos", "entity", "start", "end", "score"]))
+    if not frames:
+        return None
     spans = pd.concat(frames, ignore_index=True).sort_values(["pos", "start", "end"], kind="stable")
     # Overlaps are rare: resolve them only in the cells that have any.
     pos = spans["pos"].to_numpy()
