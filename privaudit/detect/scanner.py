@@ -73,9 +73,9 @@ def find_spans_many(
 
     Returns a DataFrame (pos, entity, start, end, score) — ``pos`` is the position
     of the cell in ``texts`` — or None if nothing is found.  Repeated texts (common
-    in registers: 独居, 低保户 …) are searched once.  Each identifier finder runs
-    once, over the cells its prefilter selects joined into one string, so Python
-    work grows with the number of matches, not of cells.  Equal to calling
+    in registers: 独居, 低保户 …) are searched once; identifiers are found by each
+    module's vectorised ``find_column``, names and addresses cell by cell where
+    the free-text prefilter lets them through.  Equal to calling
     :func:`find_spans` on every cell (a property test checks it).
     """
     codes, uniques = pd.factorize(texts.astype("str"), use_na_sentinel=True)
