@@ -753,3 +753,22 @@ def valid(validate: Callable, cand: Candidates, hinted: bool, rows: np.ndarray |
 def empty_result() -> Result:
     """No spans."""
     return _EMPTY_I, _EMPTY_I, _EMPTY_I, np.zeros(0, dtype=np.float64)
+
+
+def strict_or_hinted(pattern, validate, ctx, values, hinted: bool) -> Result:
+    """``find_column`` for modules whose ``find`` keeps a candidate that validates
+    strictly (score ``SCORE_PATTERN``) or, with a hint from the column or a context
+    word, loosely (score ``SCORE_WEAK``); a negative context word vetoes unhinted ones."""
+    cand = pattern.column(text_column(values))
+    if not len(cand):
+        return empty_result()
+    strict = valid(validate, cand, False)
+    if hinted:
+        loose = strict | valid(validate, cand, True, ~strict)
+        state = cand.states(ctx, loose)
+    else:  # the hinted check matters only where a context word hints
+        state = cand.states(ctx)
+        loose = strict | valid(validate, cand, True, ~strict & (state > 0))
+    keep = (hinted | (state >= 0)) & (strict | (loose & (hinted | (state > 0))))
+    scores = np.where(strict, score(c.SCORE_PATTERN, state > 0), score(c.SCORE_WEAK, state > 0))
+    return result(cand, keep, scores)

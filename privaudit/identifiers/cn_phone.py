@@ -360,16 +360,4 @@ def find_column(values, hinted: bool = False) -> _spans.Result:
     character offsets within them, confidences — equal to concatenating
     ``find(cell, hinted)`` cell by cell (missing cells have no spans).
     """
-    cand = _PATTERN.column(_spans.text_column(values))
-    if not len(cand):
-        return _spans.empty_result()
-    strict = _spans.valid(validate, cand, False)
-    if hinted:
-        loose = strict | _spans.valid(validate, cand, True, ~strict)
-        state = cand.states(_CTX, loose)
-    else:  # the hinted check matters only where a context word hints
-        state = cand.states(_CTX)
-        loose = strict | _spans.valid(validate, cand, True, ~strict & (state > 0))
-    keep = (hinted | (state >= 0)) & (strict | (loose & (hinted | (state > 0))))
-    scores = np.where(strict, _spans.score(c.SCORE_PATTERN, state > 0), _spans.score(c.SCORE_WEAK, state > 0))
-    return _spans.result(cand, keep, scores)
+    return _spans.strict_or_hinted(_PATTERN, validate, _CTX, values, hinted)
