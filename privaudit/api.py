@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from privaudit.detect.scanner import FindingsSink, TableScanner
+from privaudit.detect.scanner import FindingsSink, TableScanner, warm_up
 from privaudit.io import Table
 from privaudit.io import read as read_tables
 from privaudit.model import FINDING_COLUMNS, ScanResult
@@ -51,6 +51,8 @@ def scan(
     Raises :class:`privaudit.errors.InputError` for unreadable input.
     """
     today = today or _dt.date.today()
+    warming = threading.Thread(target=warm_up, name="privaudit-warm-up", daemon=True)
+    warming.start()  # overlaps with opening the inputs and reading the first chunk
     tables = read_tables(obj, chunk_rows=chunk_rows)
     kept: list[pd.DataFrame] = []
 
@@ -75,6 +77,7 @@ def scan(
             if bar is not None:
                 bar.set_postfix_str(table.source + (f" [{table.sheet}]" if table.sheet else ""), refresh=False)
             for chunk in _prefetch(table.chunks()):
+                warming.join()
                 scanner.scan_chunk(chunk)
             if not scanner.columns:  # header-only table: profile the empty columns
                 scanner.scan_chunk(pd.DataFrame({c: pd.Series(dtype="str") for c in table.columns}))

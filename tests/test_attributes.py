@@ -380,3 +380,25 @@ def test_parse_dates_grid_equals_scalar_reference(bare_year: bool) -> None:
         assert date_granularity(pd.Series(column), bare_year=bare_year) == _date_granularity_reference(
             column, 0.05, bare_year
         )
+
+
+_DATE_FORMS = st.one_of(
+    st.dates(dt.date(1900, 1, 1), dt.date(2030, 12, 31)).map(lambda d: d.isoformat()),
+    st.dates(dt.date(1900, 1, 1), dt.date(2030, 12, 31)).map(lambda d: f"{d.year}年{d.month}月"),
+    st.dates(dt.date(1900, 1, 1), dt.date(2030, 12, 31)).map(lambda d: d.strftime("%Y%m%d")),
+    st.integers(1800, 2200).map(str),
+    st.text(max_size=6),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_DATE_FORMS, max_size=40), st.booleans())
+def test_date_stats_equals_granularity_and_histogram(values, bare_year):
+    """date_stats (one pass over distinct values) == date_granularity + parse_dates histogram."""
+    from privaudit.detect.attributes import date_stats, parse_dates
+
+    series = pd.Series(values, dtype="str")
+    granularity, histogram = date_stats(series, bare_year=bare_year)
+    parsed = parse_dates(series, bare_year=bare_year).dropna()
+    assert granularity == date_granularity(series, bare_year=bare_year)
+    assert histogram == parsed.dt.strftime("%Y-%m-%d").value_counts().to_dict()

@@ -46,6 +46,22 @@ def _pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)), thread_name_prefix="privaudit")
 
 
+_WARM_UP_TEXT = (
+    "户主王建国，身份证11010519491231002X，现住幸福里小区3栋2单元501室，电话138 1234 5678，"
+    "邮箱wang@example.cn，车牌京A12345，卡号6222021234567890128，坐标116.397128,39.916527"
+)
+
+
+@functools.cache
+def warm_up() -> None:
+    """Build the finders' lazy tables (dictionaries, regex programs) once.
+
+    :func:`privaudit.scan` calls it on a background thread while the first chunk
+    is read, so the first chunk's scan does not pay for it.
+    """
+    find_spans_many(pd.Series([_WARM_UP_TEXT], dtype="str"))
+
+
 def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
     """Keep non-overlapping spans: by priority of entity, then by length; sorted by start."""
     ordered = sorted(spans, key=lambda s: (_PRIORITY_RANK.get(s.entity, 99), -(s.end - s.start), s.start))
@@ -67,7 +83,10 @@ def find_spans(text: str, hinted_entity: str | None = None, free_text: bool = Tr
 
 
 def find_spans_many(
-    texts: pd.Series, hinted_entity: str | None = None, free_text: bool = True
+    texts: pd.Series,
+    hinted_entity: str | None = None,
+    free_text: bool = True,
+    free_text_hits: np.ndarray | None = None,
 ) -> pd.DataFrame | None:
     """:func:`find_spans` over many cells at once.
 
@@ -77,10 +96,18 @@ def find_spans_many(
     module's vectorised ``find_column``, names and addresses cell by cell where
     the free-text prefilter lets them through.  Equal to calling
     :func:`find_spans` on every cell (a property test checks it).
+
+    ``free_text_hits`` (aligned with ``texts``), when the caller already ran the
+    free-text prefilter, saves running it again.
     """
     codes, uniques = pd.factorize(texts.astype("str"), use_na_sentinel=True)
     if len(uniques) < 0.9 * len(texts):
-        spans = _find_spans_distinct(pd.Series(uniques, dtype="str"), hinted_entity, free_text)
+        unique_hits = None
+        if free_text_hits is not None:
+            unique_hits = np.zeros(len(uniques), dtype=bool)
+            valid = codes >= 0
+            unique_hits[codes[valid]] = free_text_hits[valid]
+        spans = _find_spans_distinct(pd.Series(uniques, dtype="str"), hinted_entity, free_text, unique_hits)
         if spans is None:
             return None
         where = pd.DataFrame({"u": codes, "pos": np.arange(len(codes))})
@@ -90,11 +117,11 @@ def find_spans_many(
             .sort_values(["pos", "start"], kind="stable")
             .reset_index(drop=True)
         )
-    return _find_spans_distinct(texts, hinted_entity, free_text)
+    return _find_spans_distinct(texts, hinted_entity, free_text, free_text_hits)
 
 
 def _find_spans_distinct(
-    texts: pd.Series, hinted_entity: str | None, free_text: bool
+    texts: pd.Series, hinted_entity: str | None, free_text: bool, free_text_hits: np.ndarray | None = None
 ) -> pd.DataFrame | None:
     arr = _arrow.arrow(texts)
     frames: list[pd.DataFrame] = []
@@ -108,7 +135,8 @@ def _find_spans_distinct(
             )
     # Names and addresses: cell by cell, only where the prefilter lets them through.
     if free_text:
-        sel = np.flatnonzero(_arrow.search(arr, freetext.PREFILTER))
+        hits = _arrow.search(arr, freetext.PREFILTER) if free_text_hits is None else free_text_hits
+        sel = np.flatnonzero(hits)
         if len(sel):
             values = arr.take(sel).to_pylist()
             rows = [
@@ -173,13 +201,15 @@ def _sample(series: pd.Series) -> pd.Series:
     return s
 
 
-def _prefilter(values: pd.Series, free_text: bool) -> np.ndarray:
-    """Cells that could hold an identifier (or, in free text, a name or address)."""
+def _prefilter(values: pd.Series, free_text: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """Cells that could hold an identifier (or, in free text, a name or address), and
+    (free text only) the cells that could hold a name or address."""
     arr = _arrow.arrow(values)
     hit = _arrow.search(arr, _PREFILTER)
-    if free_text:
-        hit |= _arrow.search(arr, freetext.PREFILTER)
-    return hit
+    if not free_text:
+        return hit, None
+    text_hit = _arrow.search(arr, freetext.PREFILTER)
+    return hit | text_hit, text_hit
 
 
 def _minor_cutoffs(today: _dt.date) -> tuple[np.datetime64, np.datetime64]:
@@ -230,6 +260,10 @@ class TableScanner:
             self._plan(chunk)
         self.result.rows += len(chunk)
         jobs = [(self.columns[str(name)], _as_str(chunk[name])) for name in chunk.columns]
+        # Longest first: free-text columns cost several times a structured column, and
+        # starting them first keeps both cores busy until the chunk is done.
+        order = sorted(range(len(jobs)), key=lambda i: not jobs[i][0].plan.free_text)
+        jobs = [jobs[i] for i in order]
         share = len(chunk) / max(1, len(jobs))
 
         def run(job):
@@ -242,7 +276,10 @@ class TableScanner:
             found_all = list(_pool().map(run, jobs))
         else:
             found_all = [run(job) for job in jobs]
-        parts = [f for f in found_all if f is not None and len(f)]
+        by_column = [None] * len(jobs)
+        for i, found in zip(order, found_all, strict=True):
+            by_column[i] = found
+        parts = [f for f in by_column if f is not None and len(f)]
         if self.sink is not None and parts:
             frame = pd.concat(parts, ignore_index=True)
             frame.insert(0, "sheet", self.table.sheet)
@@ -286,15 +323,14 @@ class TableScanner:
             has_finding |= nonempty
             state.entity_cells[plan.attribute] += n_nonempty
             if plan.attribute == "DATE_OF_BIRTH":
-                g = attributes.date_granularity(s[nonempty], bare_year=True)
+                g, _ = attributes.date_stats(s[nonempty], bare_year=True)
                 if g:
                     state.granularity["DATE_OF_BIRTH"].add(g)
             rest = np.zeros(len(s), dtype=bool) if plan.date_like else rest
 
         if plan.date_like:
-            parsed = attributes.parse_dates(s[nonempty]).dropna()
-            if len(parsed):
-                state.dates.update(parsed.dt.strftime("%Y-%m-%d").value_counts().to_dict())
+            _, histogram = attributes.date_stats(s[nonempty])
+            state.dates.update(histogram)
 
         if rest.any():  # masked values never validate, so only the rest can be masked
             ridx = np.flatnonzero(rest)
@@ -304,9 +340,12 @@ class TableScanner:
 
         if rest.any():
             idx = np.flatnonzero(rest)
-            candidates = idx[_prefilter(s.iloc[idx], plan.free_text)]
+            hit, text_hit = _prefilter(s.iloc[idx], plan.free_text)
+            candidates = idx[hit]
             if len(candidates):
-                spans_frame = self._span_findings(state, s, rows, candidates)
+                spans_frame = self._span_findings(
+                    state, s, rows, candidates, None if text_hit is None else text_hit[hit]
+                )
                 if spans_frame is not None:
                     if self.sink is not None:
                         frames.append(spans_frame)
@@ -342,10 +381,15 @@ class TableScanner:
         )
 
     def _span_findings(
-        self, state: _ColumnState, s: pd.Series, rows: np.ndarray, idx: np.ndarray
+        self,
+        state: _ColumnState,
+        s: pd.Series,
+        rows: np.ndarray,
+        idx: np.ndarray,
+        free_text_hits: np.ndarray | None = None,
     ) -> pd.DataFrame | None:
         plan = state.plan
-        spans = find_spans_many(s.iloc[idx], plan.entity, plan.free_text)
+        spans = find_spans_many(s.iloc[idx], plan.entity, plan.free_text, free_text_hits)
         if spans is None:
             return None
         pos = spans["pos"].to_numpy()
