@@ -772,3 +772,30 @@ def strict_or_hinted(pattern, validate, ctx, values, hinted: bool) -> Result:
     keep = (hinted | (state >= 0)) & (strict | (loose & (hinted | (state > 0))))
     scores = np.where(strict, score(c.SCORE_PATTERN, state > 0), score(c.SCORE_WEAK, state > 0))
     return result(cand, keep, scores)
+
+
+def find_validated(
+    regex: re.Pattern, is_valid: Callable, ctx, text: str, entity: str, base: float, hinted: bool, veto: bool
+) -> list[c.Span]:
+    """The scalar ``find`` of modules whose matches count when they validate: a context
+    word raises the score; with ``veto`` a negative context word drops unhinted matches."""
+    spans: list[c.Span] = []
+    for m in regex.finditer(text):
+        if not is_valid(m.group(0)):
+            continue
+        state = ctx.state(text, m.start())
+        if veto and state < 0 and not hinted:
+            continue
+        spans.append(c.Span(m.start(), m.end(), c.boosted(base, state > 0), entity))
+    return spans
+
+
+def validated(pattern, validate: Callable, ctx, values, base: float, hinted: bool, veto: bool) -> Result:
+    """The vectorised ``find_column`` equal to :func:`find_validated` cell by cell."""
+    cand = pattern.column(text_column(values))
+    if not len(cand):
+        return empty_result()
+    ok = valid(validate, cand, False)
+    state = cand.states(ctx, ok)
+    keep = ok & (hinted | (state >= 0)) if veto else ok
+    return result(cand, keep, score(base, state > 0))

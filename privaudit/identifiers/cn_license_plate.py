@@ -161,12 +161,7 @@ def validate(values: pd.Series, hinted: bool = False) -> np.ndarray:
 
 def find(text: str, hinted: bool = False) -> list[Span]:
     """Every licence plate in ``text``."""
-    spans: list[Span] = []
-    for m in _FIND.finditer(text):
-        if is_valid(m.group(0)):
-            ctx = _CTX.state(text, m.start()) > 0
-            spans.append(Span(m.start(), m.end(), c.boosted(c.SCORE_PATTERN, ctx), ENTITY))
-    return spans
+    return _spans.find_validated(_FIND, is_valid, _CTX, text, ENTITY, c.SCORE_PATTERN, hinted, veto=False)
 
 
 def find_column(values, hinted: bool = False) -> _spans.Result:
@@ -176,9 +171,4 @@ def find_column(values, hinted: bool = False) -> _spans.Result:
     character offsets within them, confidences — equal to concatenating
     ``find(cell, hinted)`` cell by cell (missing cells have no spans).
     """
-    cand = _PATTERN.column(_spans.text_column(values))
-    if not len(cand):
-        return _spans.empty_result()
-    ok = _spans.valid(validate, cand, False)
-    ctx = cand.states(_CTX, ok) > 0
-    return _spans.result(cand, ok, _spans.score(c.SCORE_PATTERN, ctx))
+    return _spans.validated(_PATTERN, validate, _CTX, values, c.SCORE_PATTERN, hinted, veto=False)

@@ -124,15 +124,7 @@ def validate(values: pd.Series, hinted: bool = False) -> np.ndarray:
 
 def find(text: str, hinted: bool = False) -> list[Span]:
     """Every IP address in ``text`` (version numbers after 版本/version are skipped unless ``hinted``)."""
-    spans: list[Span] = []
-    for m in _FIND.finditer(text):
-        if not is_valid(m.group(0)):
-            continue
-        state = _CTX.state(text, m.start())
-        if state < 0 and not hinted:
-            continue
-        spans.append(Span(m.start(), m.end(), c.boosted(c.SCORE_PATTERN, state > 0), ENTITY))
-    return spans
+    return _spans.find_validated(_FIND, is_valid, _CTX, text, ENTITY, c.SCORE_PATTERN, hinted, veto=True)
 
 
 def find_column(values, hinted: bool = False) -> _spans.Result:
@@ -142,10 +134,4 @@ def find_column(values, hinted: bool = False) -> _spans.Result:
     character offsets within them, confidences — equal to concatenating
     ``find(cell, hinted)`` cell by cell (missing cells have no spans).
     """
-    cand = _PATTERN.column(_spans.text_column(values))
-    if not len(cand):
-        return _spans.empty_result()
-    ok = _spans.valid(validate, cand, False)
-    state = cand.states(_CTX, ok)
-    keep = ok & (hinted | (state >= 0))
-    return _spans.result(cand, keep, _spans.score(c.SCORE_PATTERN, state > 0))
+    return _spans.validated(_PATTERN, validate, _CTX, values, c.SCORE_PATTERN, hinted, veto=True)
