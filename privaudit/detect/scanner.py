@@ -34,6 +34,9 @@ PRIORITY = [m.ENTITY for m in MODULES] + ["ADDRESS", "PERSON"]
 _PRIORITY_RANK = {e: i for i, e in enumerate(PRIORITY)}
 _PREFILTER = "|".join(f"(?:{m.PREFILTER})" for m in MODULES)
 _SCORE_WHOLE = 0.95
+#: Cells starting or ending with white space as ``str.strip`` sees it (RE2's ``\s`` is ASCII only).
+_WS = r"[\s\x0b\x1c-\x1f\x85\p{Z}]"
+_PADDED = f"^{_WS}|{_WS}$"
 
 FindingsSink = Callable[[pd.DataFrame], None]
 #: Columns of chunks at least this long are scanned on a small thread pool: the
@@ -366,9 +369,15 @@ class TableScanner:
         return out
 
     def _whole_cell_findings(self, entity: str, s: pd.Series, rows: np.ndarray) -> pd.DataFrame:
-        stripped = s.str.strip()
-        start = (s.str.len() - s.str.lstrip().str.len()).to_numpy()
-        end = start + stripped.str.len().to_numpy()
+        size = _arrow.lengths(s)
+        padded = _arrow.search(s, _PADDED)
+        start = np.zeros(len(s), dtype=np.int64)
+        end = size.astype(np.int64)
+        stripped = s
+        if padded.any():  # rare: cells with surrounding white space
+            stripped = s.str.strip()
+            start = (size - s.str.lstrip().str.len().to_numpy()).astype(np.int64)
+            end = start + stripped.str.len().to_numpy()
         return pd.DataFrame(
             {
                 "row": rows,
@@ -376,7 +385,7 @@ class TableScanner:
                 "start": start,
                 "end": end,
                 "score": _SCORE_WHOLE,
-                "masked": mask_series(entity, stripped).to_numpy(),
+                "masked": mask_series(entity, stripped).array,
             }
         )
 
@@ -422,7 +431,7 @@ class TableScanner:
                 "start": spans["start"].to_numpy(),
                 "end": spans["end"].to_numpy(),
                 "score": spans["score"].to_numpy().round(3),
-                "masked": masked.to_numpy(),
+                "masked": masked.array,
             }
         )
 
