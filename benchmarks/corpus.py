@@ -37,7 +37,7 @@ from _labels import Cell, Damaged, Dataset, Piece, compose, whole, write_labels 
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CACHE = ROOT / "benchmarks" / ".cache"
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 3
 
 # --------------------------------------------------------------------------- constants
 
@@ -274,6 +274,87 @@ PLAIN_SENTENCES = [
     "近期无外出计划。",
     "已发放防汛宣传材料。",
 ]
+#: Free-text distractors (not in PLAIN_SENTENCES: benchmarks/scan_speed.py builds its
+#: register from those): ordinary words that begin with a surname character, place names
+#: without a numbered unit, numbers with unit-like words, dates.
+DISTRACTOR_SENTENCES = [
+    "今天高温，提醒老人白天减少外出。",
+    "方便面、食用油等物资已送达。",
+    "安全隐患已排查完毕，无异常。",
+    "常规体检结果正常。",
+    "明天上午继续跟进。",
+    "周边环境整治已完成。",
+    "金额较大，需街道审核。",
+    "马路对面施工噪音较大。",
+    "黄金周期间加强巡查。",
+    "钱款已当面退还。",
+    "严重影响居民休息。",
+    "程序合规，材料齐全。",
+    "范围扩大到全村各组。",
+    "于是再次上门核实。",
+    "向社区反映小区停车难问题。",
+    "平安社区组织志愿者开展巡逻。",
+    "第3网格共有120户居民。",
+    "3号楼电梯故障，已报修。",
+    "2号线地铁站附近施工。",
+    "全村共5个村民小组，常住人口1200人。",
+    "石头堆放在路边，已清理。",
+    "林地面积约30亩。",
+    "万元以上支出需审批。",
+    "何时办结请电话告知。",
+    "高兴地表示感谢。",
+    "江边散步注意安全。",
+    "毛巾、牙膏等生活用品已发放。",
+    "白云区、天河区均有分布。",
+    "和平路口红绿灯故障。",
+    "建国路沿线道路施工。",
+    "张家港市来人参观学习。",
+    "王府井大街商户已通知。",
+    "李家村村委会召开会议。",
+    "幸福小区门口积水。",
+    "阳光花园三期已交付。",
+    "共走访12户，其中3户无人在家。",
+    "经费余额2万元。",
+    "周一至周五上午9点办公。",
+    "房屋面积约86平方米。",
+    "两人系夫妻关系。",
+    "申请材料已于5月3日提交。",
+    "卫生室每周二义诊。",
+    "户籍在本村，常年在外。",
+    "已通知其家属，暂无回复。",
+    "本人签字确认。",
+    "车库3号车位漏水。",
+]
+#: Titles after a name (王芳阿姨) and roles before one (网格员王芳).
+TITLES_AFTER = [
+    "先生", "女士", "阿姨", "大爷", "大妈", "老人", "师傅", "同志", "老师", "医生", "奶奶", "爷爷",
+    "大姐", "叔叔", "老板", "主任", "书记",
+]  # fmt: skip
+ROLES_BEFORE = [
+    "户主", "居民", "村民", "业主", "租户", "申请人", "联系人", "网格员", "社区民警", "社区书记",
+    "楼栋长", "志愿者", "患者", "独居老人", "低保户", "退役军人", "村医", "调解员", "房东", "物业经理",
+    "其子", "其女", "其妻", "妻子", "丈夫", "母亲", "女儿", "儿子", "孙子", "监护人", "当事人",
+    "被申请人", "收件人", "经办人", "记录人", "驾驶员", "保安", "快递员", "车主", "店主", "法定代表人",
+    "残疾人", "租客", "产权人", "受助人", "投诉人",
+]  # fmt: skip
+#: Verbs before a name (通知王芳) and what follows them.
+VERBS_BEFORE = [
+    "通知", "提醒", "约谈", "走访了", "看望", "帮助", "慰问", "督促", "告知", "劝导", "陪同", "电话联系",
+    "回访", "协助", "委托", "接待了", "询问", "批评教育了", "表扬了", "资助", "安排", "推荐", "邀请",
+    "找到", "见到", "转交", "交由", "指派", "拜访", "动员",
+]  # fmt: skip
+#: What a name does (王芳反映小区停车难 …).
+VERB_PHRASES_AFTER = [
+    "反映小区停车难", "表示将配合整改", "称家中水管破裂", "说孩子已经上学", "认为补贴发放不公",
+    "希望尽快维修电梯", "要求退还押金", "拒绝在笔录上签字", "同意调解方案", "签字确认", "已领取慰问品",
+    "已搬走", "住院治疗中", "报警称电动车被盗", "自述腰腿疼痛", "答应周末前清理杂物", "出示了身份证原件",
+    "提出廉租房申请", "咨询养老保险事宜", "投诉楼下烧烤油烟", "打电话询问进度", "去外地看病",
+    "带孙子去医院", "主动缴纳物业费", "情绪激动", "无固定收入", "长期卧床", "因病致贫", "近期返乡",
+    "一人独居", "今年73岁", "身体健康", "在家休养", "多次上访", "正在办理低保", "没有工作",
+    "前来咨询", "到社区报到", "听力不好", "患有糖尿病",
+]  # fmt: skip
+RELATIONS_TEXT = ["妻子", "丈夫", "儿子", "女儿", "母亲", "父亲", "孙女", "儿媳", "女婿", "哥哥", "妹妹"]
+TOWER_WORDS = ["国贸", "万达", "金茂", "世纪", "华夏", "时代", "新天地", "财富"]
 GENDER_EN = {"男": ["M", "Male", "男"], "女": ["F", "Female", "女"]}
 FW = str.maketrans(
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
@@ -708,6 +789,75 @@ class Gen:
             return self.village()
         if form == "short_road":
             return f"{self.pick(ROOTS)}{self.pick(['路', '街'])}{int(self.rng.integers(1, 999))}号"
+        return self._more_address(form)
+
+    #: Every address form, for free text (``free_address``).
+    FORMS = (
+        "full", "road", "village", "estate", "short_village", "short_road", "district_full", "courtyard",
+        "lane", "tower", "hutong", "village_cn", "estate_cn", "estate_room", "estate_area",
+    )  # fmt: skip
+
+    def free_address(self) -> str:
+        """An address of any form (:data:`FORMS`), a few with full-width digits."""
+        text = self.address(self.pick(self.FORMS), levels=int(self.pick([2, 3])))
+        return fullwidth(text) if self.chance(0.05) else text
+
+    def _cn_number(self, lo: int, hi: int) -> str:
+        """A number in Chinese numerals (三, 十二, 二十五)."""
+        n = int(self.rng.integers(lo, hi + 1))
+        digits = "一二三四五六七八九"
+        if n < 10:
+            return digits[n - 1]
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else digits[tens - 1]) + "十" + (digits[ones - 1] if ones else "")
+
+    def _room(self) -> str:
+        return f"{int(self.rng.integers(1, 33))}{int(self.rng.integers(1, 7)):02d}"
+
+    def _more_address(self, form: str) -> str:
+        """The forms beyond the structured columns' (``address`` delegates here)."""
+        n = int(self.rng.integers(1, 300))
+        if form == "district_full":  # no province or city: 朝阳区建外街道幸福社区阳光小区3栋2单元501室
+            county = self.pick(self.regions.places)[2]
+            return f"{county}{self.pick(ROOTS)}街道{self.pick(ROOTS)}社区{self.estate()}{self._unit()}"
+        if form == "courtyard":  # 中山路5号院3号楼2单元501
+            road = self.pick(ROOTS) + self.pick(["路", "北路", "南街", "大街"])
+            tail = self.pick(["", "室"])
+            return (
+                f"{road}{n}号院{int(self.rng.integers(1, 20))}号楼"
+                f"{int(self.rng.integers(1, 7))}单元{self._room()}{tail}"
+            )
+        if form == "lane":  # 淮海中路606弄25号426室
+            return f"{self.pick(ROOTS)}{self.pick(['路', '中路', '西路'])}{n}弄{int(self.rng.integers(1, 90))}号{self._room()}室"
+        if form == "tower":  # 国贸大厦A座1203室, 华夏广场12层1206室
+            name = self.pick(TOWER_WORDS) + self.pick(["大厦", "广场", "中心"])
+            if self.chance(0.5):
+                return f"{name}{self.pick('ABCDE')}座{self._room()}室"
+            return f"{name}{int(self.rng.integers(2, 40))}层{self._room()}室"
+        if form == "hutong":  # 帽儿胡同35号
+            return f"{self.pick(ROOTS)}{self.pick(['胡同', '巷', '里'])}{n}号"
+        if form == "village_cn":  # 李家村三组, 石桥村第五村民小组, 柳树庄12号
+            village = self.pick(VILLAGE_SURNAMES) + self.pick(["家村", "庄村", "湾村", "家庄"])
+            town = self.pick(ROOTS) + self.pick(["镇", "乡"]) if self.chance(0.3) else ""
+            shape = self.pick(["cn_group", "cn_group_no", "small_group", "house"])
+            if shape == "cn_group":
+                return f"{town}{village}{self._cn_number(1, 15)}组"
+            if shape == "cn_group_no":
+                return f"{town}{village}{self._cn_number(1, 15)}组{n}号"
+            if shape == "small_group":
+                return f"{town}{village}第{self._cn_number(1, 12)}村民小组"
+            return f"{town}{village}{n}号"
+        if form == "estate_cn":  # 阳光小区三栋二单元501室
+            return f"{self.estate()}{self._cn_number(1, 30)}栋{self._cn_number(1, 6)}单元{self._room()}室"
+        if form == "estate_room":  # 阳光小区12栋1203室, 锦绣花园5号楼1802
+            if self.chance(0.5):
+                return (
+                    f"{self.estate()}{int(self.rng.integers(1, 40))}{self.pick(['栋', '幢'])}{self._room()}室"
+                )
+            return f"{self.estate()}{int(self.rng.integers(1, 40))}号楼{self._room()}"
+        if form == "estate_area":  # 碧水花园东区5栋1单元1203室
+            area = self.pick(["东区", "西区", "南区", "北区", "一期", "二期"])
+            return f"{self.estate()}{area}{int(self.rng.integers(1, 40))}栋{int(self.rng.integers(1, 7))}单元{self._room()}室"
         raise ValueError(form)
 
     # -- distractors (never personal identifiers)
@@ -980,7 +1130,100 @@ def _templates(g: Gen) -> list[Callable[[], list[Piece]]]:
             ("CN_LICENSE_PLATE", g.plate()),
             "。",
         ],
-    ]
+    ] + _varied_templates(g)
+
+
+def _varied_templates(g: Gen) -> list[Callable[[], list[Piece]]]:
+    """Templates added for the free-text PERSON/ADDRESS measurement (issue #3).
+
+    Names before and after titles, roles and verbs, several names and addresses in one
+    cell, addresses of every form (:meth:`Gen.free_address`), distractors with
+    numbers, dates, place names and ordinary words that begin with a surname.
+    """
+    P = "PERSON"  # noqa: N806
+    A = "ADDRESS"  # noqa: N806
+    PH = "PHONE_NUMBER"  # noqa: N806
+    ID = "CN_RESIDENT_ID"  # noqa: N806
+
+    def n(lo: int, hi: int) -> str:
+        return str(int(g.rng.integers(lo, hi + 1)))
+
+    return [
+        lambda: [g.pick(ROLES_BEFORE), (P, g.name()), g.pick(VERB_PHRASES_AFTER), "。"],
+        lambda: [(P, g.name()), g.pick(TITLES_AFTER), g.pick(VERB_PHRASES_AFTER), "。"],
+        lambda: [g.pick(["今日", "上午", "", "经研究，", "本周"]), g.pick(VERBS_BEFORE), (P, g.name()),
+                 g.pick(["，情况已记录。", "，已做好登记。", "，对方表示理解。", "。"])],
+        lambda: [(P, g.name()), g.pick(VERB_PHRASES_AFTER), "，", g.pick(RELATIONS_TEXT), (P, g.name()),
+                 g.pick(VERB_PHRASES_AFTER), "。"],
+        lambda: [(P, g.name()), "与", (P, g.name()), "系", g.pick(["夫妻", "母子", "父女", "邻居"]),
+                 "关系，共同居住在", (A, g.free_address()), "。"],
+        lambda: [(P, g.name()), "、", (P, g.name()), "、", (P, g.name()), "三人于", g.cn_date(),
+                 "参加志愿服务。"],
+        lambda: [(P, g.name()), "（", g.pick(RELATIONS_TEXT), "，", n(20, 90), "岁）", g.pick(VERB_PHRASES_AFTER), "。"],
+        lambda: [(P, g.name()), "，", g.pick(["男", "女"]), "，", n(20, 95), "岁，住", (A, g.free_address()),
+                 "，电话", (PH, g.mobile()), "。"],
+        lambda: ["姓名：", (P, g.name()), "\n住址：", (A, g.free_address()), "\n电话：", (PH, g.mobile()), "\n"],
+        lambda: [(P, g.name()), "于", g.cn_date(), "搬至", (A, g.free_address()), "居住。"],
+        lambda: [(P, g.name()), "户籍地为", (A, g.free_address()), "，现居", (A, g.free_address()), "。"],
+        lambda: [(P, g.name()), "名下有房产一套，位于", (A, g.free_address()), "。"],
+        lambda: [g.pick(["经调解，", "经协商，", ""]), (P, g.name()), "同意赔偿", (P, g.name()), "医药费",
+                 g.amount(), "元。"],
+        lambda: [g.pick(["经办人：", "记录人：", "审核：", "签字：", "登记人："]), (P, g.name()), g.pick(["。", "；", "\n"])],
+        lambda: [g.pick(ROLES_BEFORE), "：", (P, g.name()), "，", g.pick(ROLES_BEFORE), "：", (P, g.name()), "。"],
+        lambda: [(P, g.name()), "家", g.pick(["中", "里", ""]), "共", n(2, 6), "口人，住", (A, g.free_address()), "。"],
+        lambda: [(P, g.name()), "的车", ("CN_LICENSE_PLATE", g.plate()), "停在", (A, g.free_address()),
+                 "楼下。"],
+        lambda: [g.pick(["主任", "书记", "民警", "社工", "组长"]), (P, g.name()), "带队走访", (P, g.name()),
+                 g.pick(["家", "", "老人"]), "，", g.pick(DISTRACTOR_SENTENCES)],
+        lambda: ["据", (P, g.name()), g.pick(["介绍", "本人陈述", "反映"]), "，其", g.pick(RELATIONS_TEXT),
+                 (P, g.name()), "在外地工作。"],
+        lambda: [g.pick(["请", "让", "叫", "由"]), (P, g.name()), g.pick(["尽快", "明天", "本周内"]),
+                 "到社区", g.pick(["补交材料", "签字", "领取证明"]), "。"],
+        lambda: [(P, g.name()), g.pick(["住", "现住", "家住", "住在", "居住在"]), (A, g.free_address()),
+                 g.pick(["，", "。", "，子女不在身边。"])],
+        lambda: [g.pick(["在", "于", "到", "前往"]), (A, g.free_address()), g.pick(["走访", "核查", "处理纠纷"]),
+                 "，", g.pick(DISTRACTOR_SENTENCES)],
+        lambda: [(A, g.free_address()), g.pick(["住户", "居民", "业主"]), (P, g.name()), g.pick(VERB_PHRASES_AFTER), "。"],
+        lambda: [g.cn_date(), g.pick(["上午", "下午", ""]), (P, g.name()), "来电", g.pick(["反映", "称"]),
+                 (A, g.free_address()), g.pick(["漏水", "噪音扰民", "有人群租"]), "。"],
+        lambda: ["身份证号", (ID, g.adult_id()), "的", (P, g.name()), g.pick(VERB_PHRASES_AFTER), "。"],
+        lambda: [(P, g.name()), (PH, g.mobile()), "，", (P, g.name()), (PH, g.mobile()), "。"],
+        lambda: [g.pick(DISTRACTOR_SENTENCES), g.pick(DISTRACTOR_SENTENCES)],
+        lambda: [g._admin(g.pick([2, 3])), g.pick(["今年共发放补贴", "本月完成人口普查", "已开展防汛演练"]),
+                 g.pick(["。", n(2, 900) + "户。"])],
+        lambda: [g.pick(ROOTS), g.pick(["小区", "花园", "村", "社区"]), g.pick(["共有", "约"]), n(2, 40),
+                 g.pick(["栋楼", "户居民", "个组"]), "，", g.pick(DISTRACTOR_SENTENCES)],
+        lambda: [g.pick(["孩子", "学生", "幼儿"]), (P, g.name()), "在", g.pick(ROOTS), "小学", n(1, 6),
+                 "年级就读。"],
+        lambda: [(P, g.name()), "是", g.pick(["低保户", "残疾人", "退役军人", "独居老人"]), "，",
+                 g.pick(["每月", "每季度"]), "走访一次。"],
+        # A second batch, written after the detector work and measured once before any
+        # change to the detector (the figures are in the README's accuracy notes).
+        lambda: ["今天上午社区民警", (P, g.name()), "和网格员", (P, g.name()), "一起到", (A, g.free_address()),
+                 "调解邻里纠纷。"],
+        lambda: ["低保复核：", (P, g.name()), "，家庭人均月收入", n(300, 900), "元，符合条件。"],
+        lambda: ["老人", (P, g.name()), "的女儿", (P, g.name()), "每周回来看望一次。"],
+        lambda: ["接群众", (P, g.name()), "举报，", (A, g.free_address()), "存在违规搭建。"],
+        lambda: ["经查，", (P, g.name()), "与其前夫", (P, g.name()), "已于", g.cn_date(), "离婚。"],
+        lambda: ["志愿者", (P, g.name()), "、", (P, g.name()), "为独居老人", (P, g.name()), "打扫卫生。"],
+        lambda: ["请联系房东", (P, g.name()), "（", (PH, g.mobile()), "）办理退租。"],
+        lambda: [(P, g.name()), "一家四口租住在", (A, g.free_address()), "，房租每月", n(800, 3000), "元。"],
+        lambda: ["已电话通知", (P, g.name()), "本周五前到", g.pick(ROOTS), "社区卫生服务站体检。"],
+        lambda: ["孤寡老人", (P, g.name()), "由侄子", (P, g.name()), "照顾。"],
+        lambda: ["疫苗接种：", (P, g.name()), "已完成第", n(1, 3), "针。"],
+        lambda: ["危房改造户", (P, g.name()), "，房屋位于", (A, g.free_address()), "，已鉴定为C级。"],
+        lambda: [(P, g.name()), "老伴", (P, g.name()), "去年病逝，现独自生活。"],
+        lambda: ["外卖员", (P, g.name()), "在", (A, g.free_address()), "门口摔伤，已送医。"],
+        lambda: ["社区书记", (P, g.name()), "主持召开", g.pick(ROOTS), "小区业主大会，到会", n(20, 90), "人。"],
+        lambda: ["邻居", (P, g.name()), "反映", (P, g.name()), "家养狗扰民。"],
+        lambda: ["户籍迁出：", (P, g.name()), "迁往", (A, g.free_address()), "。"],
+        lambda: ["暂住人员", (P, g.name()), "，暂住地址", (A, g.free_address()), "，暂住证有效期至", g.cn_date(), "。"],
+        lambda: [(A, g.pick(ROOTS) + "路" + n(1, 20) + "号"), "楼道灯已修复，费用", g.amount(), "元由物业承担。"],
+        lambda: ["今年", n(2, 9), "月起，", g.pick(["平安", "幸福", "和谐"]), "社区共开展活动", n(3, 30), "次。"],
+        lambda: ["探访", (P, g.name()), "时发现其精神状态不佳，已联系其弟弟", (P, g.name()), "。"],
+        lambda: ["居民", (P, g.name()), "家住", (A, g.free_address()), "，因", g.pick(["下岗", "患病", "残疾"]),
+                 "申请困难补助。"],
+    ]  # fmt: skip
 
 
 class FreeText:
@@ -994,13 +1237,13 @@ class FreeText:
         """One remark cell; ``pii_share`` of cells carry identifiers."""
         g = self.g
         if not g.chance(pii_share):
-            return compose([g.pick(PLAIN_SENTENCES)])
+            return compose([g.pick(PLAIN_SENTENCES if g.chance(0.5) else DISTRACTOR_SENTENCES)])
         pieces: list[Piece] = []
         for i in range(int(g.rng.choice([1, 2, 3], p=[0.5, 0.35, 0.15]))):
             if i and g.chance(0.15):
                 pieces.append("\n")
             elif g.chance(0.3):
-                pieces.append(g.pick(PLAIN_SENTENCES))
+                pieces.append(g.pick(PLAIN_SENTENCES if g.chance(0.5) else DISTRACTOR_SENTENCES))
             pieces.extend(self.templates[int(g.rng.integers(len(self.templates)))]())
         return compose(pieces)
 

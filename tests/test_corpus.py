@@ -183,7 +183,7 @@ VALIDATORS = {
     "GEO_COORDINATE": _valid_geo,
     "PERSON": lambda t: 2 <= len(t) <= 20 and not re.search(r"\d", t),
     "ADDRESS": lambda t: bool(
-        re.search(r"(号|室|组|\d-\d+-\d+|单元[0-9０-９]+)$", unicodedata.normalize("NFKC", t))
+        re.search(r"(号|室|组|\d-\d+-\d+|(单元|号楼|栋|幢)[0-9]+)$", unicodedata.normalize("NFKC", t))
     ),
 }
 

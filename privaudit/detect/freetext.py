@@ -7,21 +7,29 @@ rules and small dictionaries — no model, no download, a few microseconds a cel
 PERSON
     A surname (:data:`privaudit.detect.names.SURNAMES`, compound surnames first)
     plus one or two Han characters, accepted only with context: a role or
-    relation before it (户主, 联系人, 妻子 …), a title or verb after it (先生,
-    反映, 来电, 家中 …) or punctuation around it.  The context also decides
-    between a 2- and a 3-character reading (``王建国反映`` → 王建国, ``王芳家中`` →
-    王芳) and a name never swallows the next cue.  Ordinary words that begin
-    with a surname character (白天, 方便, 高兴 — ``data/freetext_common_words.txt``)
-    need strong context.  Minority names with ``·`` (``阿依古丽·买买提``) and
+    relation before it (户主, 联系人, 妻子 …; any noun of three or more characters
+    ending in 人/员/者/户/主/长/警: 持证人, 个体户), a verb of giving before it
+    (赔偿, 拖欠), a title, verb or count after it (先生, 反映, 上门, 家中, 两人 …)
+    or punctuation around it; a verb whose object is a person (转, 通知, 表扬了)
+    or a preposition is weaker evidence.  The word lists beyond the core ones are in
+    ``data/freetext_person_cues.txt``.  The context also decides between a 2- and
+    a 3-character reading (``王建国反映`` → 王建国, ``王芳家中`` → 王芳, ``赵莉打电话``
+    → 赵莉) and a name never swallows the next cue.  Ordinary words that begin
+    with a surname character (白天, 方便, 陈述 — ``data/freetext_common_words.txt``)
+    need strong context.  Given names may hold rare characters of CJK Extension A
+    and B–H (王䶮, 张𠇔).  Minority names with ``·`` (``阿依古丽·买买提``) and
     Tibetan names (``扎西次仁``) are found too.
 
 ADDRESS
     Optional administrative names (省/市/区/县/街道/镇/乡/社区/村 …), a street,
     estate or village name (路/街/巷/弄, 小区/花园/苑/公寓/大厦, 村/庄/屯) and at
     least one numbered unit (号, 栋/幢/座, 单元, 室, 组, 弄, ``3-2-501``; Arabic
-    or Chinese numerals).  A place name alone (``北京市``, ``平安``) is not an
-    address.  The span runs from the first administrative or estate character to
-    the last unit; cue words before it (现住, 家住, 居住在 …) are not part of it.
+    or Chinese numerals, full-width digits; 层 in towers; a bare room number after
+    栋/单元/号楼).  A place name alone (``北京市``, ``平安``) is not an address.  The
+    span runs from the first administrative or estate character to the last unit;
+    cue words before it (现住, 家住, 居住在 …, and one-character verbs such as 住/在/称
+    when a real place name follows: 夫妇住|阳光小区) are not part of it, unless
+    the cut would split a known region name (商丘市民权县, 于都县, 呼和浩特市).
 
 :data:`PREFILTER` is an RE2 pattern (for ``pyarrow.compute.match_substring_regex``)
 that matches every cell in which :func:`find` can find something, so the scanner
@@ -74,12 +82,20 @@ ADDRESS_CONTEXT: tuple[str, ...] = (
     "住址", "地址", "现住", "家住", "居住", "住在", "户籍地", "现居", "位于", "门牌",
 )  # fmt: skip
 
-_HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff"
+#: Han characters: the basic block, Extension A (U+3400–4DBF) and Extensions B–H
+#: (U+20000–3134F, outside the BMP: 张𠇔).
+_HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"
 _HAN = f"[{_HAN_RANGES}]"
 
 
 def _is_han(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\U00020000" <= ch <= "\U0003134f"
+
+
+def _is_rare_han(ch: str) -> bool:
+    """A Han character outside the basic block (Extension A, B …): in running text such
+    characters are almost only written in given names (王䶮, 张𠇔)."""
+    return "\u3400" <= ch <= "\u4dbf" or "\U00020000" <= ch <= "\U0003134f"
 
 
 def _read_data(filename: str) -> list[str]:
@@ -142,9 +158,20 @@ _SINGLES = frozenset(s for s in SURNAMES if len(s) == 1)
 #: start a name only after a role word (户主来福 …), never after mere punctuation.
 _TEXT_SURNAMES_NEED_ROLE = frozenset("年时元位楼区路和都来后经由向代家原") & _SINGLES
 
+
+def _person_cues(kind: str) -> frozenset[str]:
+    """Words of one kind (role, verb, after) from ``data/freetext_person_cues.txt``."""
+    return frozenset(
+        w for w, k in (line.split("\t") for line in _read_data("freetext_person_cues.txt")) if k == kind
+    )
+
+
 #: Roles and relations before a name: 户主王建国, 联系人：李娜, 其子张伟.
-_STRONG_PREFIX = frozenset(
-    """户主 业主 租户 租客 房东 房主 住户 居民 村民 市民 群众 联系人 紧急联系人 申请人 反映人 来访人
+_STRONG_PREFIX = (
+    _person_cues("role")
+    | _person_cues("give")
+    | frozenset(
+        """户主 业主 租户 租客 房东 房主 住户 居民 村民 市民 群众 联系人 紧急联系人 申请人 反映人 来访人
     来电人 求助人 投诉人 举报人 当事人 监护人 代理人 委托人 受托人 经办人 办理人 签收人 填报人 登记人
     负责人 责任人 承租人 出租人 网格员 楼长 组长 队长 村长 书记 主任 委员 民警 社工 志愿者 医生 护士
     老师 学生 患者 病人 老人 孤寡老人 独居老人 空巢老人 家属 亲属 儿子 女儿 长子 次子 长女 次女 三子
@@ -153,9 +180,10 @@ _STRONG_PREFIX = frozenset(
     对象 服务对象 走访对象 帮扶对象 救助对象 低保户 五保户 困难户 残疾人 退役军人 党员 员工 职工 司机
     保姆 护工 户籍人口 流动人口 人员 男子 女子 男孩 女孩 老汉 老太 租住人 住户人 购房人 借款人 户主为
     户主是 户主系 学员 幼儿 儿童 孩子 小孩 村医 医师 厂长 经理 老板 店主 车主 户代表 代表 见证人 证明人""".split()
+    )
 )
-#: Weaker words before a name: prepositions, visit verbs, time words.
-_WEAK_PREFIX = frozenset(
+#: Weaker words before a name: prepositions, verbs with a person as object, time words.
+_WEAK_PREFIX = _person_cues("verb") | frozenset(
     """与 和 跟 同 及 以及 、 由 经 据 向 对 给 为 帮 帮助 协助 陪同 联系 通知 告知 走访 入户走访 看望 慰问
     探望 询问 约谈 劝导 帮扶 找到 找 让 请 叫 派 安排 见到 遇到 陪 替 将 把 被 接到 接待 核实 致电
     今天 今日 昨天 昨日 近日 日前 上午 下午 晚上 当天 当日 目前 随后 日 号 月 年 时 后 并 且 即 现 另
@@ -167,8 +195,11 @@ _TITLES = frozenset(
     大姐 大哥 老师 医生 书记 主任 老板 经理 护士 警官 律师 总 哥 姐 嫂 婶 姨 老汉""".split()
 )
 #: Strong words after a name: titles, reporting verbs, relations.
-_STRONG_SUFFIX = _TITLES | frozenset(
-    """反映 来电 来访 来所 来到 到访 致电 表示 称 诉称 自称 报称 声称 说 讲 咨询 投诉 举报 求助 要求
+_STRONG_SUFFIX = (
+    _TITLES
+    | _person_cues("after")
+    | frozenset(
+        """反映 来电 来访 来所 来到 到访 致电 表示 称 诉称 自称 报称 声称 说 讲 咨询 投诉 举报 求助 要求
     申请 提出 希望 请求 同意 签字 签名 确认 办理 领取 参加 患有 身患 独居 去世 病故 死亡 因病 现住
     现居 家住 居住 住在 住址 户籍 系 今年 现年 出生 身份证 电话 手机 联系电话 联系方式 等人 及其 夫妇
     夫妻 一家 全家 家中 家里 家属 女儿 儿子 妻子 丈夫 父亲 母亲 老伴 之子 之女 之妻 之夫 之父 之母
@@ -179,11 +210,12 @@ _STRONG_SUFFIX = _TITLES | frozenset(
     购买 购房 租房 租住 搬入 搬离 搬走 迁入 迁出 不在 在外 外地 回家 回来 离开 出门 走访 入户 陪同 负责
     居住证 户口 名下 所有 承租 租赁 借款 收到 拨打 电话联系 联系方式 手机号 微信 一人 一起 二人 两人
     夫妇俩 母子 父子 母女 父女 兄弟 姐妹 夫妻俩 等人 等户 家人 家庭 老两口""".split()
+    )
 )
 #: Weaker words after a name.
 _WEAK_SUFFIX = frozenset(
     """的 家 在 于 和 与 及 、 是 为 等 也 还 又 都 就 有 无 不 未 已 现 来 去 到 带 男 女 年 岁 今 因 将
-    把 被 让 请 向 对 住 同 从 所 并 则 以 前 后 等 户""".split()
+    把 被 让 请 向 对 住 同 从 所 并 则 以 前 后 等 户 时""".split()
 )
 #: Characters never part of a given name (function words, units, cue characters).
 _NEVER_GIVEN = frozenset(
@@ -201,7 +233,8 @@ _ADDRESS_CUES = frozenset(
     家中 原住 原籍 老家 娘家 婆家 通讯地址 联系地址 收货地址 经常居住地 常住 户口 户口所在地 所在地 居住地
     住所 住处 反映 表示 投诉 举报 咨询 出租给 出租 购买 购置 位置 是在 就在 也在 都在 均在 仍在 还在 住的""".split()
 ) | frozenset(w for w in _STRONG_PREFIX if len(w) >= 2)
-#: Single characters stripped from an address start while a real name remains (在幸福里 → 幸福里).
+#: Role words among the address cues (反映人, 申请人): a person's name, not a place, follows them.
+_ROLE_CUES = frozenset(w for w in _STRONG_PREFIX if len(w) >= 2)
 
 _SEPARATORS = "：: \u3000"
 
@@ -213,12 +246,22 @@ _FUNCTION = frozenset(_FUNCTION_TAGS)
 _VERBS = frozenset(w for w, tag in _FUNCTION_TAGS.items() if tag.startswith("v"))
 #: Common words beginning or ending with a surname character (白天, 方便, 了解 …).
 _COMMON = frozenset(w for line in _read_data("freetext_common_words.txt") for w in line.split()) | frozenset(
-    "张开 文明 王者 金额 方便 高兴 白天 周末 黄色 安全 平安 幸福 和平 于是 常常 时常 时间 明天".split()
+    "张开 文明 王者 金额 方便 高兴 白天 周末 黄色 安全 平安 幸福 和平 于是 常常 时常 时间 明天 空巢 空挂".split()
 )
 _GIVEN = (
     frozenset("".join("".join(line.split()) for line in _read_data("freetext_given_chars.txt")))
     - _NEVER_GIVEN
 )
+#: Role and relation words that begin with a surname character are no names (带孙子去医院).
+_COMMON = _COMMON | frozenset(
+    w for w in _STRONG_PREFIX | _TITLES if w[0] in SURNAMES or w[:2] in COMPOUND_SURNAMES
+)
+
+
+def _given_ok(chars: str) -> bool:
+    """Are all ``chars`` plausible given-name characters (listed, or rare Han characters)?"""
+    return _GIVEN.issuperset(chars) or all(c in _GIVEN or _is_rare_han(c) for c in chars)
+
 
 _STRONG_PRE = _Words(_STRONG_PREFIX)
 _WEAK_PRE = _Words(_WEAK_PREFIX)
@@ -260,7 +303,9 @@ def _left_strength(text: str, s: int) -> float:
     if s == 0:
         return L_EDGE
     prev = text[s - 1]
-    if not ("\u4e00" <= prev <= "\u9fff" or "\u3400" <= prev <= "\u4dbf"):
+    if not (
+        "\u4e00" <= prev <= "\u9fff" or "\u3400" <= prev <= "\u4dbf" or "\U00020000" <= prev <= "\U0003134f"
+    ):
         j = s
         while j > 0 and text[j - 1] in _SEPARATORS:
             j -= 1
@@ -271,6 +316,9 @@ def _left_strength(text: str, s: int) -> float:
     if lengths:  # a cue word (2+ characters) ends at s: 来访人员, 现居
         for k in lengths:
             if k <= s + 1 and text[s + 1 - k : s + 1] in _BOUND_WORDS:
+                # 车主任丽娟: a role word (车主) ending right before s beats a title (主任) over s
+                if text[s + 1 - k : s + 1] in _TITLE_WORDS and _STRONG_PRE.ending_at(text, s, 2):
+                    break
                 return L_BOUND
     lengths = _STRONG_PRE_BY_LAST.get(prev)
     if lengths:
@@ -283,16 +331,60 @@ def _left_strength(text: str, s: int) -> float:
             for k in lengths:
                 if k <= s - 1 and text[s - 1 - k : s - 1] in _STRONG_PRE_WORDS:
                     return L_ROLE
-    if text[s - 1 : s + 1] in _COMMON and text[s : s + 2] not in _COMPOUNDS:
-        return L_BOUND
     lengths = _WEAK_PRE_BY_LAST.get(prev)
+    weak = 0
     if lengths:
         for k in lengths:
             if k <= s and text[s - k : s] in _WEAK_PRE_WORDS:
-                return L_CUE
+                weak = k
+                break
+    # 访华 is a word, but after 走访 the 华 starts a name (走访华桂珍家): a cue word of two or
+    # more characters ending at s wins over a common word across s
+    if weak < 2 and text[s - 1 : s + 1] in _COMMON and text[s : s + 2] not in _COMPOUNDS:
+        return L_BOUND  # 人家, 主管, 长官: the suffix character starts a word here
+    if prev in _AGENT_SUFFIXES and _agent_noun_before(text, s):
+        return L_ROLE
+    if text[s] in _AGENT_SUFFIXES and _agent_noun_before(text, s + 1):
+        return L_BOUND  # 调解员: 员 ends a role noun, it starts no name
+    if weak:
+        return L_CUE
+    if prev == "了" and _WEAK_PRE.ending_at(text, s - 1, 2):  # 表扬了王帅, 走访了王芳
+        return L_CUE
     if text[s - 2 : s] in _FUNCTION:
         return L_WORD
     return L_NONE
+
+
+#: Characters that end nouns of agents, roles and households: 持证人, 快递员, 经营者,
+#: 个体户, 楼栋长.  A noun of three or more characters ending in one is a role before a
+#: name (收件人尤军); the two-character ones are listed (户主, 民警, 患者 …).
+_AGENT_SUFFIXES = frozenset("人员者户主长警")
+#: Characters before an agent suffix that make no role noun: numbers and determiners
+#: (三人, 每户, 他人, 该户).
+_NOT_AGENT_HEAD = frozenset("一二三四五六七八九十百千万两几多每各该此这那本全某其他她你我个众有无没别等")
+#: Words ending in an agent suffix that are no role (为主, 增长, 或者, 报警, 惊人 …).
+_NOT_AGENT_NOUNS = frozenset(
+    """为主 自主 民主 做主 作主 天主 成长 增长 延长 擅长 生长 专长 特长 见长 很长 较长 太长 过长 最长 漫长
+    冗长 修长 细长 狭长 悠长 绵长 助长 拉长 加长 丢人 惊人 吓人 感人 动人 迷人 害人 骗人 杀人 伤人 打人
+    骂人 找人 为人 做人 待人 用人 成人 坑人 气人 烦人 累人 喜人 怡人 宜人 逼人 超人 真人 个人 某人
+    门户 窗户 落户 开户 账户 入户 过户 立户 分户 销户 拆户 挨户 逐户 千户 万户 或者 再者 前者 后者 两者
+    三者 二者 报警 预警 告警 示警 接警 出警 动员 复员 减员 裁员 满员 超员""".split()
+)
+
+
+def _agent_noun_before(text: str, s: int) -> bool:
+    """Does a role noun of three or more characters ending in an agent suffix (持证人,
+    个体户) end right before ``s``?  The character at ``s - 1`` is the suffix."""
+    if s < 3:
+        return False
+    head, first = text[s - 2], text[s - 3]
+    return (
+        "\u4e00" <= head <= "\u9fff"
+        and "\u4e00" <= first <= "\u9fff"
+        and head not in _NOT_AGENT_HEAD
+        and first not in _NOT_AGENT_HEAD
+        and text[s - 2 : s] not in _NOT_AGENT_NOUNS
+    )
 
 
 def _right_strength(text: str, e: int) -> float:
@@ -307,8 +399,10 @@ def _right_strength(text: str, e: int) -> float:
             word = text[e : e + k]
             if word in _STRONG_SUF_WORDS:
                 return R_TITLE if word in _TITLE_WORDS else R_STRONG
-    if not ("\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf"):
+    if not ("\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" or "\U00020000" <= c <= "\U0003134f"):
         return R_EDGE
+    if c in _COUNT_WORDS and (text[e + 1 : e + 2] in ("人", "家") or text[e + 1 : e + 3] == "口人"):
+        return R_STRONG  # 王芳、李强两人, 张伟一家, 李明三口人
     lengths = _WEAK_SUF_BY_FIRST.get(c)
     if lengths:
         for k in lengths:
@@ -317,6 +411,12 @@ def _right_strength(text: str, e: int) -> float:
     if text[e : e + 2] in _FUNCTION:
         return R_WORD
     return R_NONE
+
+
+#: Province abbreviations that start a licence plate (陕Y86012).
+_PLATE_PROVINCES = frozenset("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼")
+#: A count of people after names: 王芳、李强两人, 张伟一家, 李明三口人.
+_COUNT_WORDS = frozenset("一二两三四五六七八九十几")
 
 
 def _title_at(text: str, g: int) -> bool:
@@ -352,7 +452,9 @@ def _judge(text: str, s: int, k: int, left: float) -> Span | None:
     c1 = text[g]
     if (
         c1 in _NEVER_GIVEN
-        or not ("\u4e00" <= c1 <= "\u9fff" or "\u3400" <= c1 <= "\u4dbf")
+        or not (
+            "\u4e00" <= c1 <= "\u9fff" or "\u3400" <= c1 <= "\u4dbf" or "\U00020000" <= c1 <= "\U0003134f"
+        )
         or _title_at(text, g)
     ):
         return None
@@ -360,7 +462,7 @@ def _judge(text: str, s: int, k: int, left: float) -> Span | None:
         third = text[g + 1]
         ok2 = (
             third not in _NEVER_GIVEN
-            and ("\u4e00" <= third <= "\u9fff" or "\u3400" <= third <= "\u4dbf")
+            and ("\u4e00" <= third <= "\u9fff" or _is_rare_han(third))
             and not _title_at(text, g + 1)
         )
     else:
@@ -368,24 +470,31 @@ def _judge(text: str, s: int, k: int, left: float) -> Span | None:
     r1 = _right_strength(text, g + 1)
     if ok2:
         r2 = _right_strength(text, g + 2)
+        given3 = third in _GIVEN or _is_rare_han(third)
         if r1 and r2:
-            n = 2 if third in _GIVEN and (r2 > r1 or r2 == r1 and not _weak_suffix_at(text, g + 1)) else 1
+            n = 2 if given3 and (r2 > r1 or r2 == r1 and not _weak_suffix_at(text, g + 1)) else 1
         elif r2:
             n = 2
         elif r1:
             n = 1
         else:
-            n = 2 if third in _GIVEN else 1
+            n = 2 if given3 else 1
         right = r2 if n == 2 else r1
     else:
         n, right = 1, r1
     e = g + n
+    if text[e - 1] in _PLATE_PROVINCES and "A" <= text[e : e + 1] <= "Z":
+        return None  # 的车陕Y86012: 陕 starts a licence plate
     cand = text[s:e]
     common_word = cand in _COMMON
     if left == L_ROLE:  # a role word before: 户主王建国
-        if right >= R_STRONG or right > R_NONE and not common_word:
+        if right >= R_STRONG:
             return Span(s, e, SCORE_STRONG, PERSON)
-        if right == R_NONE and not common_word and _GIVEN.issuperset(cand[k:]):
+        if common_word or right <= R_WORD and k == 1 and n == 2 and cand[:2] in _COMMON:
+            return None  # 主席纪念堂: a word, not a name
+        if right > R_NONE:
+            return Span(s, e, SCORE_STRONG, PERSON)
+        if right == R_NONE and not common_word and _given_ok(cand[k:]):
             return Span(s, e, SCORE_WEAK, PERSON)
         return None
     if common_word:
@@ -395,15 +504,22 @@ def _judge(text: str, s: int, k: int, left: float) -> Span | None:
         return None
     if right == R_TITLE:  # a title after: 王建国先生
         return Span(s, e, SCORE_STRONG, PERSON)
-    if k == 1 and cand[0] in _TEXT_SURNAMES_NEED_ROLE and (right < R_STRONG or text[s - 1 : s].isdigit()):
+    given = _given_ok(cand[k:])
+    if (
+        k == 1
+        and cand[0] in _TEXT_SURNAMES_NEED_ROLE
+        and (right < R_STRONG or text[s - 1 : s].isdigit())
+        # 路桂芳、, 转都冬梅处理: a full three-character name with cues on both sides
+        and not (n == 2 and given and left >= L_EDGE and right >= R_WORD and not text[s - 1 : s].isdigit())
+    ):
         return None
     if right == R_STRONG:
         if left > L_NONE:
             return Span(s, e, SCORE_STRONG, PERSON)
-        if _GIVEN.issuperset(cand[k:]):
+        if given:
             return Span(s, e, SCORE_MEDIUM, PERSON)
         return None
-    if not _GIVEN.issuperset(cand[k:]):
+    if not given:
         return None
     # weak on both sides: a listed cue on one side (与王芳的, 受理王芳的) or punctuation on both
     if left == L_CUE and right > R_NONE or right == R_CUE and left > L_NONE or left == right == L_EDGE:
@@ -437,7 +553,9 @@ def _py_alternation(words) -> str:
 
 
 #: A Han character that may be a given-name character (not in ``_NEVER_GIVEN``).
-_GIVEN_OK = f"[^\\x00-\\u33ff\\u4dc0-\\u4dff\\ua000-\\U0010ffff{_py_class(_NEVER_GIVEN)}]"
+_GIVEN_OK = (
+    f"[^\\x00-\\u33ff\\u4dc0-\\u4dff\\ua000-\\U0001ffff\\U00031350-\\U0010ffff{_py_class(_NEVER_GIVEN)}]"
+)
 #: Candidate name starts: a surname character followed by a possible first given-name
 #: character (the single-surname reading), or the first character of a compound surname
 #: whose second character is no given-name character (淳于, 闻人).  Every position at
@@ -480,9 +598,28 @@ def _minority_start(text: str, s: int, end: int) -> int:
     cut = s
     for j in range(s + 1, end - 1):
         k = _MINORITY_START.ending_at(text, j)
-        if k and j - k >= s or j - 2 >= s and text[j - 2 : j] in _FUNCTION:
+        cue = bool(k and j - k >= s) or (j - 2 >= s and text[j - 2 : j] in _FUNCTION)
+        if not cue and j - 3 >= s:
+            if text[j - 1] in _AGENT_SUFFIXES:
+                cue = _agent_noun_before(text, j)  # 收件人
+            elif text[j - 1] == "了":
+                cue = bool(_WEAK_PRE.ending_at(text, j - 1, 2, s))  # 表扬了
+        if cue:
             cut = j
     return cut
+
+
+def _minority_part_ends(text: str, j: int) -> bool:
+    """Does a word that ends a transliterated name part start at ``j`` (吐尔逊|来电)?"""
+    if _MINORITY_END.starting_at(text, j):
+        return True
+    if text[j] in _TRANSLITERATION:
+        return False
+    return (
+        text[j : j + 2] in _FUNCTION
+        or text[j] in _WEAK_PREFIX  # 带孙子, 转张丹
+        or (text[j] in _COUNT_WORDS and text[j + 1 : j + 2] in ("人", "家"))  # 三人
+    )
 
 
 def _minority(text: str, m: re.Match) -> list[Span]:
@@ -495,16 +632,7 @@ def _minority(text: str, m: re.Match) -> list[Span]:
     last = len(parts) - 1
     for i in range(1, len(parts)):
         lo, hi = parts[i]
-        cut = next(
-            (
-                j
-                for j in range(lo + 2, hi)
-                if _MINORITY_END.starting_at(text, j)
-                or text[j : j + 2] in _FUNCTION
-                and text[j] not in _TRANSLITERATION
-            ),
-            None,
-        )
+        cut = next((j for j in range(lo + 2, hi) if _minority_part_ends(text, j)), None)
         if cut is not None:
             cut = min(cut, hi)
         if cut is None and i < last:
@@ -570,7 +698,17 @@ def find_persons(text: str) -> list[Span]:
             if later is not None and later.end >= span.end - 1:
                 if later_left >= left:
                     chosen = later
-            elif (s == 0 or not _is_han(text[s - 1])) and _right_strength(text, span.end) < R_TITLE:
+            elif (
+                left < L_ROLE
+                and (s == 0 or not _is_han(text[s - 1]))
+                and _right_strength(text, span.end) < R_TITLE
+                # 向淑珍反映: no surname follows 向, so 向 is no preposition here
+                and not (
+                    text[s + 1] not in _CANDIDATE_CHARS
+                    and span.end - s == 3
+                    and _given_ok(text[s + 1 : span.end])
+                )
+            ):
                 chosen = None  # 由高洁代为: 由 is a cue word here, not a surname
         if chosen is None:
             continue
@@ -610,6 +748,7 @@ _ROAD = (
 )
 _ESTATE = (
     "小区|花园|家园|公寓|大厦|新村|新城|广场|庭院|公馆|山庄|名苑|花苑|雅苑|雅居|佳苑|庄园|别墅|宿舍|"
+    "中心|大楼|商厦|写字楼|商城|科技园|产业园|工业园|"
     "大院|家属院|家属楼|园区|东区|西区|南区|北区|中区|一期|二期|三期|四期|五期|六期|七期|八期|九期|十期|"
     "苑|园|府|城|湾|居|阁|邸|坊|庭|楼"
 )
@@ -628,28 +767,32 @@ _NOT_AT_START = frozenset("省 市 县 区 州 里 路 街 巷 弄 道 旗 盟 �
 _ADMIN_CHAR_RE = re.compile("[省市县区州旗盟镇乡]")
 _LETTER = "[A-Za-z\\uff21-\\uff3a\\uff41-\\uff5a]"
 _DASH = "[-－—]"
+_DIGIT = "[0-9\\uff10-\\uff19]"
 #: Units that make an address precise.
+#: 楼 followed by one of these is a place word (楼下 downstairs), not a unit.
+_LOCATIVE = "(?![下上前后里内外道顶梯口])"
 _STRONG_UNIT = (
-    f"(?:第?{_NUM}(?:号楼|号院|号|栋|幢|座|单元|室|村民小组|小组|组|弄)"
+    f"(?:第?{_NUM}(?:号楼{_LOCATIVE}|号院|号|栋|幢|座|单元|室|层|村民小组|小组|组|弄)"
     f"|{_LETTER}{{1,2}}[0-9]{{0,3}}(?:栋|幢|座|区|单元)"
-    f"|[0-9]{{1,4}}{_DASH}[0-9]{{1,4}}(?:{_DASH}[0-9]{{1,5}})?(?:室|号)?)"
+    f"|{_DIGIT}{{1,4}}{_DASH}{_DIGIT}{{1,4}}(?:{_DASH}{_DIGIT}{{1,5}})?(?:室|号)?)"
 )
 #: Further units, accepted after a strong one; a bare number only right after 栋/单元/号楼 ….
 _OTHER_UNIT = (
-    f"(?:第?{_NUM}(?:层|楼|队|社|排|期|户|房|号房)|(?:[0-9]{{1,2}}|[一二三四五六七八九十]{{1,2}})门(?![前口外内])"
+    f"(?:第?{_NUM}(?:楼{_LOCATIVE}|队|社|排|期|户|房|号房)|(?:[0-9]{{1,2}}|[一二三四五六七八九十]{{1,2}})门(?![前口外内])"
     f"|附{_NUM}号|之{_NUM})"
 )
-_BARE = "[0-9]{1,4}[A-Za-z]?(?![0-9])"
+_BARE = "[0-9\\uff10-\\uff19]{1,4}[A-Za-z]?(?![0-9\\uff10-\\uff19])"
 _UNITS_RE = re.compile(
     f"(?:{_STRONG_UNIT})(?:{_STRONG_UNIT}|{_OTHER_UNIT})*"
     f"(?:(?<=[栋幢座元楼号层门]){_BARE})?"
-    f"(?:{_HAN}{{1,6}}?(?:{_ESTATE}|{_ROAD})(?:{_STRONG_UNIT})(?:{_STRONG_UNIT}|{_OTHER_UNIT})*)?"
+    f"(?:{_HAN}{{1,6}}?(?:{_ESTATE}|{_ROAD})(?:{_STRONG_UNIT})(?:{_STRONG_UNIT}|{_OTHER_UNIT})*"
+    f"(?:(?<=[栋幢座元楼号层门]){_BARE})?)?"
 )
 #: A numbered unit (3栋, 十二组, B座) or 3-2: where an address may end.  Written to start
 #: with one character class, so that the regex engine skips ahead fast.
 _QUICK_UNIT_RE = re.compile(
     f"[0-9\\uff10-\\uff19{_NUMERALS}A-Za-z\\uff21-\\uff3a\\uff41-\\uff5a]"
-    f"(?:[号栋幢座室组弄]|单元|(?<=[0-9]){_DASH}[0-9])"
+    f"(?:[号栋幢座室组弄层]|单元|小组|村民小组|(?<={_DIGIT}){_DASH}{_DIGIT})"
 )
 _UNIT_HEAD = frozenset(
     "0123456789\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19" + _NUMERALS + "-－—第"
@@ -675,8 +818,16 @@ def _region_names() -> frozenset[str]:
                 name = re.sub(r"^\[[^\]]*\]", "", part).strip()
                 if len(name) >= 3:
                     names.add(name)
+        _REGION_HEADS.update(name[:2] for name in names)
+        _REGION_PAIRS.update(name[i : i + 2] for name in names for i in range(len(name) - 1))
         _REGION_NAMES = frozenset(names)
     return _REGION_NAMES
+
+
+#: The first two characters of every region name, and every two characters in one
+#: (cheap tests before the look-ups).
+_REGION_HEADS: set[str] = set()
+_REGION_PAIRS: set[str] = set()
 
 
 _ADDR_CUE_WORDS, _ADDR_CUE_BY_LAST = _ADDR_CUE_W.words, _ADDR_CUE_W._by_last
@@ -687,6 +838,43 @@ _SUFFIX_WORDS, _SUFFIX_BY_LAST = _SUFFIX_W.words, _SUFFIX_W._by_last
 _LAST_NON_HAN_RE = re.compile(f"(?s:.*)[^{_HAN_RANGES}]")
 
 
+#: Verbs and prepositions of one character after which an address starts (夫妇住|阳光小区,
+#: 停在|团结路).  They count only where a strict place name follows (于家村 stays whole).
+_SINGLE_CUES = frozenset("住在于到至往称说")
+#: The longest region name looked up (积石山保安族东乡族撒拉族自治县 has 15 characters).
+_MAX_REGION_NAME = 16
+
+
+def _region_at(text: str, j: int) -> bool:
+    """Does a known region name (3+ characters: 那曲市, 市中区) start at ``j``?"""
+    regions = _REGION_NAMES or _region_names()
+    if text[j : j + 2] not in _REGION_HEADS:
+        return False
+    return any(text[j : j + size] in regions for size in range(3, min(_MAX_REGION_NAME, len(text) - j) + 1))
+
+
+_ADMIN_END_RE = re.compile("[省市县区旗州盟]")
+
+
+def _cuts_region(text: str, j: int) -> bool:
+    """Does a known region name run across position ``j`` (a cut at ``j`` would split it:
+    商丘市民|权县, 于|都县, 称呼|和浩特市, 积石山保安|族东乡族撒拉族自治县)?"""
+    regions = _REGION_NAMES or _region_names()
+    if j < 1 or text[j - 1 : j + 1] not in _REGION_PAIRS:
+        return False
+    ends = [m.end() for m in _ADMIN_END_RE.finditer(text, j, j + _MAX_REGION_NAME)]
+    if not ends:
+        return False
+    heads = _REGION_HEADS
+    for i in range(max(0, j - _MAX_REGION_NAME + 1), j):
+        if text[i : i + 2] not in heads:
+            continue
+        for e in ends:
+            if 3 <= e - i <= _MAX_REGION_NAME and text[i:e] in regions:
+                return True
+    return False
+
+
 def _first_segment_ok(text: str, j: int, end: int, strict: bool = False) -> bool:
     """Does a real place name start at ``j`` (not 小区 alone, not 该村, not 个小区)?
 
@@ -694,11 +882,15 @@ def _first_segment_ok(text: str, j: int, end: int, strict: bool = False) -> bool
     later one decide (翠苑 + 大厦).  ``strict`` (after cutting a cue) asks for a name of
     two characters before a street, estate or village word (于家村 stays whole).
     """
-    if j >= end or text[j] in _GENERIC_NAME_CHARS:
+    if j >= end:
         return False
+    if text[j] in _GENERIC_NAME_CHARS:
+        return _region_at(text, j)  # 那曲市, not 那个小区
     for x in range(j + 1, min(end, j + 16) + 1):
         lengths = _SUFFIX_BY_LAST.get(text[x - 1])
         if lengths is None:
+            if not ("\u4e00" <= text[x - 1] <= "\u9fff" or _is_rare_han(text[x - 1])):
+                return False  # the place name ends at a digit or punctuation
             continue
         # the longest place word ending at x that starts at or after j
         k = 0
@@ -712,7 +904,8 @@ def _first_segment_ok(text: str, j: int, end: int, strict: bool = False) -> bool
         name = x - k - j
         if name == 0:
             if suffix in _NOT_AT_START:
-                return False  # 市朝阳区, 里小区: a place word cannot open a name
+                # 市朝阳区, 里小区: a place word cannot open a name (but 市中区 is a district)
+                return _region_at(text, j)
             continue  # 城关镇, 新城县: the next place word decides
         if text[j:x] in (_REGION_NAMES or _region_names()):
             return True
@@ -737,18 +930,37 @@ def _trim_start(text: str, s: int, named_end: int) -> int | None:
     far = [m.end() for m in _CUE_LAST_RE.finditer(text, max(verbs_until, s + 1), named_end - 1)]
     for j in chain(reversed(far), range(min(verbs_until, named_end - 1), s + 1, -1)):
         cue = False
+        size = 0
         lengths = _ADDR_CUE_BY_LAST.get(text[j - 1])
         if lengths:  # a cue word of two or more characters (现住, 居住在 …) ends at j
             for k in lengths:
                 if 2 <= k <= j and text[j - k : j] in _ADDR_CUE_WORDS:
-                    cue = True
+                    # 商丘市民权县: 市民 is no cue when a region name starts inside it
+                    cue = not _cuts_region(text, j)
+                    size = k
                     break
+        if not cue and text[j - 1] in _SINGLE_CUES and j - 1 > s:
+            # 夫妇住|阳光小区, 停在|团结路 (a strict name must follow), not 于|都县
+            cue = not _cuts_region(text, j)
         if cue:
             cues.append(j)
-        elif j > verbs_until or text[j - 2 : j] not in _VERBS:
-            continue
+        elif j > verbs_until or text[j - 2 : j] not in _VERBS or _cuts_region(text, j):
+            continue  # no verb, or one that a region name overlaps (称呼|和浩特市, 为重|庆市)
+        elif _ADDR_CUE_W.ending_at(text, j - 1, 2):
+            continue  # 现居|中山西路, not 现|居中|山西路: the verb overlaps a cue word
+        elif text[j - 2] in _SINGLE_CUES and _first_segment_ok(text, j - 1, named_end, True):
+            j -= 1  # 在建|设中路: the preposition 在, then 建设中路
         if _first_segment_ok(text, j, named_end, True):
             best = j
+            # 反映|人民南街, not 反映人|民南街: a role word (反映人, which a person's name
+            # would follow) that extends a cue by the place name's first character gives it back
+            if (
+                size >= 3
+                and text[j - size : j] in _ROLE_CUES
+                and text[j - size : j - 1] in _ADDR_CUE_WORDS
+                and _first_segment_ok(text, j - 1, named_end, True)
+            ):
+                best = j - 1
             break
     if best < 0:
         best = next((j for j in cues if _first_segment_ok(text, j, named_end)), -1)
@@ -763,7 +975,7 @@ def _trim_start(text: str, s: int, named_end: int) -> int | None:
         if x - best <= 3:
             break
         regions = _REGION_NAMES or _region_names()
-        for k in range(x - best - 1, 2, -1):
+        for k in range(x - best, 2, -1):  # the longest first: 马鞍山市, not 鞍山市
             if text[x - k : x] in regions:
                 best = x - k
                 break
@@ -782,6 +994,7 @@ def _strip_cue_chars(
         best < named_end
         and text[best] in (_AFTER_CUE_CHARS if cut else _ADDRESS_CUE_CHARS)
         and _first_segment_ok(text, best + 1, named_end, True)
+        and not _cuts_region(text, best + 1)  # 于都县 keeps its 于
     ):
         return best + 1
     if not known_ok and not _first_segment_ok(text, best, named_end):
@@ -874,8 +1087,16 @@ def _find(text: str) -> list[Span]:
             while i < len(persons) and persons[i].start < a.end:
                 p = persons[i]
                 if p.end < a.end and (p.start <= a.start or _head(text, a, p)):
+                    # 房东王芳将幸福里小区…: the address starts after the name, if a real
+                    # place name is left (not 盛世|家园, 于青|年胡同: the name was part of it)
                     start = _strip_cue_chars(text, p.end, a.end)
-                    a = a._replace(start=start) if start is not None else a
+                    if (
+                        start is not None
+                        and not _SUFFIX_W.starting_at(text, start)  # 明珠|家园: the name named the estate
+                        and not _cuts_region(text, start)  # 于成|都市: the name took a region's head
+                        and _first_segment_ok(text, start, a.end, True)
+                    ):
+                        a = a._replace(start=start)
                 i += 1
             fixed.append(a)
         addresses = fixed
@@ -913,7 +1134,10 @@ def _re2_class(chars) -> str:
 
 def _re2_han_except(chars) -> str:
     """An RE2 class: one Han character not in ``chars``."""
-    return f"[^\\x00-\\x{{33ff}}\\x{{4dc0}}-\\x{{4dff}}\\x{{a000}}-\\x{{10ffff}}{_re2_class(chars)}]"
+    return (
+        f"[^\\x00-\\x{{33ff}}\\x{{4dc0}}-\\x{{4dff}}\\x{{a000}}-\\x{{1ffff}}\\x{{31350}}-\\x{{10ffff}}"
+        f"{_re2_class(chars)}]"
+    )
 
 
 #: Surname characters also common as the first character of ordinary words before a
@@ -944,8 +1168,10 @@ def _prefilter_parts() -> tuple[str, ...]:
     in one pattern: a fourth (weak cues apart from strong ones) made it fall back to
     its slow path on varied text.
     """
-    han = "[\\x{3400}-\\x{4dbf}\\x{4e00}-\\x{9fff}]"
-    nonhan = "[^\\x{3400}-\\x{4dbf}\\x{4e00}-\\x{9fff}]"
+    han_ranges = "\\x{3400}-\\x{4dbf}\\x{4e00}-\\x{9fff}\\x{20000}-\\x{3134f}"
+    han = f"[{han_ranges}]"
+    nonhan = f"[^{han_ranges}]"
+    rare = "\\x{3400}-\\x{4dbf}\\x{20000}-\\x{3134f}"  # rare characters count as given-name ones
     ok = _re2_han_except(_NEVER_GIVEN)  # a possible given-name character
     singles = f"[{_re2_class(_SINGLES)}]"
     compounds = f"(?:{_re2_alternation(_COMPOUNDS)})"
@@ -957,11 +1183,15 @@ def _prefilter_parts() -> tuple[str, ...]:
         for c in special
     ]
     one_given.append(f"[{_re2_class(_SINGLES - set(special))}]{ok}")
+    given = f"[{_re2_class(_GIVEN)}{rare}]"
     name_like = (
-        f"(?:[{_re2_class(_SINGLES - _TEXT_SURNAMES_NEED_ROLE)}]|{compounds})[{_re2_class(_GIVEN)}]{{1,2}}"
+        f"(?:(?:[{_re2_class(_SINGLES - _TEXT_SURNAMES_NEED_ROLE)}]|{compounds}){given}{{1,2}}"
+        f"|[{_re2_class(_TEXT_SURNAMES_NEED_ROLE)}]{given}{{2}})"
     )
     prefix = _re2_alternation(_STRONG_PREFIX | _WEAK_PREFIX)
-    cue = _re2_alternation(_STRONG_SUFFIX | _WEAK_SUFFIX)
+    agent = f"{_re2_han_except(_NOT_AGENT_HEAD)}[{_re2_class(_AGENT_SUFFIXES)}]"  # 持证人, 个体户 (not 无人)
+    count = f"[{_re2_class(_COUNT_WORDS)}](?:人|家|口人)"  # 两人, 一家
+    cue = _re2_alternation(_STRONG_SUFFIX | _WEAK_SUFFIX) + "|" + count
     place = _re2_alternation(
         w for w, kind in _SUFFIX_KIND.items() if kind != "admin" or w in ("社区", "街道", "镇", "乡")
     )
@@ -969,12 +1199,12 @@ def _prefilter_parts() -> tuple[str, ...]:
     letter = "[A-Za-z\\x{ff21}-\\x{ff3a}\\x{ff41}-\\x{ff5a}]"
     dash = "[-\\x{ff0d}\\x{2014}]"
     unit = (
-        f"(?:第?{num}(?:号|栋|幢|座|单元|室|小组|组|弄|村民小组)"
+        f"(?:第?{num}(?:号|栋|幢|座|单元|室|层|小组|组|弄|村民小组)"
         f"|{letter}{{1,2}}[0-9]{{0,3}}(?:栋|幢|座|区|单元)"
-        f"|[0-9]{{1,4}}{dash}[0-9])"
+        f"|[0-9\\x{{ff10}}-\\x{{ff19}}]{{1,4}}{dash}[0-9\\x{{ff10}}-\\x{{ff19}}])"
     )
     return (
-        f"(?:{prefix})[{_SEPARATORS}为是系]*{surname}",  # 户主王…, 与王…
+        f"(?:{prefix}|{agent})了?[{_SEPARATORS}为是系]*{surname}",  # 户主王…, 与王…, 收件人王…, 表扬了王…
         f"(?:{singles}{ok}{ok}|{'|'.join(one_given)}|{compounds}{ok}{ok}?)(?:{cue})",  # 王建国反映, 王芳的
         f"(?:^|{nonhan}){name_like}(?:$|{nonhan})",  # ，王芳，
         f"{han}[{_DOTS}]{han}",  # 阿依古丽·买买提

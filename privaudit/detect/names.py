@@ -4,7 +4,8 @@ A cell is a plausible name when, after NFKC and removal of inner spaces
 (registers pad two-character names: ``王  明``), it is
 
 * a known surname (:data:`SURNAMES`, :data:`COMPOUND_SURNAMES`) followed by one or two
-  Han characters (2–4 characters in all), not a title (``王先生``) and not masked;
+  Han characters (2–4 characters in all; rare characters of CJK Extension A and B–H count,
+  as in ``王䶮`` or ``张𠇔``), not a title (``王先生``) and not masked;
 * a Tibetan name made of one or two common name parts (``扎西``, ``次仁卓玛``);
 * a minority or transliterated name whose parts are joined by ``·``/``•``/``.``
   (``阿依古丽·买买提``);
@@ -62,7 +63,8 @@ TIBETAN_NAME_PARTS: frozenset[str] = frozenset(
     "格勒 泽仁 降措 桑珠 阿旺 嘉措 加措 吉布 斯朗 仁增 贡嘎 次珍 德庆 拉珍 旺姆 卓玛 央拉 巴珠".split()
 )
 
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+#: Han characters: the basic block, Extension A and Extensions B–H (U+20000–3134F: 张𠇔).
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"
 #: Characters that mask a name (after NFKC); 某 (王某) is handled on its own.
 _MASK = "*xX×●○〇□■◯△"
 _TITLES = "先生|女士|小姐|老师|师傅|同志|大爷|大妈|阿姨|叔叔|老板|经理|主任|书记|医生|护士|警官|律师|老板娘|太太"
