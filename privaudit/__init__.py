@@ -7,12 +7,18 @@
 
 from __future__ import annotations
 
+import sys
 from importlib.metadata import PackageNotFoundError, version
 
 from privaudit.api import scan
 from privaudit.errors import InputError, PolicyError, PrivauditError
 from privaudit.model import ColumnProfile, DatasetResult, ScanResult
 from privaudit.policy import audit, load_policy
+from privaudit.transform.tiers import RiskError, TierResult, tiers
+
+# ``privaudit.transform`` is the transform package, callable as
+# :func:`privaudit.transform.tiers.transform` (``privaudit.transform(obj, policy, tier)``).
+transform = sys.modules["privaudit.transform"]
 
 try:
     __version__ = version("privaudit")
@@ -23,6 +29,10 @@ __all__ = [
     "scan",
     "audit",
     "load_policy",
+    "transform",
+    "tiers",
+    "TierResult",
+    "RiskError",
     "ScanResult",
     "DatasetResult",
     "ColumnProfile",

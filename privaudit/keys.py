@@ -40,13 +40,18 @@ class KeyError_(PrivauditError):  # noqa: N801 - not the builtin KeyError
     """The key is missing or malformed (exit 2)."""
 
 
-def _check_algorithm(algorithm: str) -> str:
-    algorithm = algorithm.lower().replace("-", "").replace("hmac", "")
-    if algorithm not in ALGORITHMS:
-        raise PrivauditError(f"unknown key algorithm {algorithm!r} (choose: {', '.join(ALGORITHMS)})")
-    if algorithm == "sm3" and "sm3" not in hashlib.algorithms_available:  # pragma: no cover - OpenSSL build
+def check_algorithm(algorithm: str) -> str:
+    """The canonical name (``"sha256"`` | ``"sm3"``) of an HMAC algorithm spelled ``SHA-256``,
+    ``hmac-sm3``, ``HMAC_SHA256`` …; a readable error for anything else."""
+    name = str(algorithm).lower().replace("-", "").replace("_", "").replace("hmac", "")
+    if name not in ALGORITHMS:
+        raise PrivauditError(f"unknown key algorithm {str(algorithm)!r} (choose: {', '.join(ALGORITHMS)})")
+    if name == "sm3" and "sm3" not in hashlib.algorithms_available:  # pragma: no cover - OpenSSL build
         raise PrivauditError("this Python's OpenSSL has no SM3; use algorithm sha256")
-    return algorithm
+    return name
+
+
+_check_algorithm = check_algorithm
 
 
 def parse_key(text: str, origin: str) -> bytes:
@@ -58,8 +63,11 @@ def parse_key(text: str, origin: str) -> bytes:
     if len(compact) % 2 == 0 and all(c in "0123456789abcdefABCDEF" for c in compact):
         raw = bytes.fromhex(compact)
     else:
+        # standard or URL-safe alphabet, padding optional
+        padded = compact.rstrip("=") + "=" * (-len(compact.rstrip("=")) % 4)
+        altchars = b"-_" if ("-" in compact or "_" in compact) else None
         try:
-            raw = base64.b64decode(compact, validate=True)
+            raw = base64.b64decode(padded, altchars=altchars, validate=True)
         except (binascii.Error, ValueError):
             raw = None
     if raw is None:
@@ -78,7 +86,7 @@ def load_key(key_file: str | os.PathLike[str] | None = None, *, env: str = ENV_V
     if key_file is not None:
         path = Path(key_file)
         try:
-            text = path.read_text(encoding="ascii")
+            text = path.read_bytes().decode("utf-8-sig")  # a BOM from Windows editors is harmless
         except FileNotFoundError:
             raise KeyError_(f"key file {str(path)!r} not found") from None
         except (OSError, UnicodeDecodeError) as exc:

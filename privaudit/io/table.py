@@ -30,6 +30,23 @@ class Table:
     warnings: list[str] = field(default_factory=list)
     #: Approximate size in bytes (for progress reporting), or None.
     size_hint: int | None = None
+    #: Parts that will not be examined (empty sheets, cells outside the header's columns,
+    #: ignored JSON keys ...): dicts with ``what`` and ``why`` (and ``column`` where one
+    #: applies); readers may append while streaming.
+    not_examined: list[dict[str, str | None]] = field(default_factory=list)
+    #: 0-based physical line (delimited text, JSON Lines) or sheet row (Excel) of data
+    #: row 0, or None where rows do not map to lines.
+    first_data_line: int | None = None
+    #: True for a file found by walking a directory: a read error while streaming it is
+    #: recorded as not examined instead of ending the whole scan.
+    lenient: bool = False
+    #: Delimited text only (else None): the field delimiter, the line terminator
+    #: (``"\r\n"``, ``"\n"`` or ``"\r"``) and the quoting (``"all"`` when every field was
+    #: quoted, ``"minimal"`` when only fields that need it) as read, so a writer can
+    #: produce the same layout.
+    delimiter: str | None = None
+    line_terminator: str | None = None
+    quoting: str | None = None
 
     def chunks(self) -> Iterator[pd.DataFrame]:
         """Yield the data in row order as string DataFrames (see class docstring)."""

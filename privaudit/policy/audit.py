@@ -25,6 +25,7 @@ from privaudit.policy.model import (
     GRANULARITY,
     REQUIREMENTS,
     RULES,
+    DatasetRule,
     Policy,
     PolicyException,
     Purpose,
@@ -161,6 +162,16 @@ def column_matches(patterns: tuple[str, ...], name: str) -> bool:
     return any(fnmatch.fnmatchcase(name, p) for p in patterns)
 
 
+def dataset_rule_for(policy: Policy, ds: DatasetResult) -> DatasetRule | None:
+    """The first ``datasets:`` entry whose path (and sheet) glob matches ``ds``, or None."""
+    for rule in policy.datasets:
+        if path_matches(rule.match, ds.source) and (
+            rule.sheet is None or fnmatch.fnmatchcase(ds.sheet or "", rule.sheet)
+        ):
+            return rule
+    return None
+
+
 def purpose_for(policy: Policy, ds: DatasetResult, explicit: str | None = None) -> Purpose | None:
     """The purpose a dataset is audited for: ``explicit``, then ``datasets:``, then ``default_purpose``."""
     if explicit is not None:
@@ -221,6 +232,7 @@ class _DatasetAudit:
         self.purpose = purpose
         self.today = today
         self.out: list[Violation] = []
+        self.entry = dataset_rule_for(policy, ds)
         self.protect = dict(policy.protect)
         if purpose is not None:
             self.protect.update(purpose.protect)
@@ -245,6 +257,7 @@ class _DatasetAudit:
                 "Map it to a purpose under datasets: in the policy (or set default_purpose:), or pass --purpose.",
             )
         for col in self.ds.columns:
+            self.declared_column(col)
             if _is_free_text(col):
                 self.free_text(col)
                 continue
@@ -262,6 +275,25 @@ class _DatasetAudit:
     def _sensitive_label(self, entity: str) -> str:
         cats = [c.name for c in self.policy.sensitive_categories.values() if entity in c.entities]
         return f" (sensitive: {', '.join(cats)})" if cats else ""
+
+    # PA012
+    def declared_column(self, col: ColumnProfile) -> None:
+        """Schema drift: a column with personal information its ``datasets:`` entry does not declare."""
+        entry = self.entry
+        if entry is None or entry.columns is None or not col.entities:
+            return
+        if column_matches(entry.columns, col.name):
+            return
+        p = self.purpose
+        if p is not None and p.columns is not None and not _is_free_text(col) and not column_matches(p.columns, col.name):
+            return  # PA002 reports the column already
+        self.add(
+            "PA012-undeclared-column", col.name, col.cells_with_findings or col.cells,
+            f"column {col.name!r} holds personal information ({', '.join(col.entities)}) but is not among "
+            f"the columns declared for datasets matching {entry.match!r}",
+            f"Drop column {col.name!r}, or add it to columns: of the datasets entry {entry.match!r} "
+            "if the dataset is meant to hold it.",
+        )
 
     # PA002 + PA001
     def purpose_column(self, col: ColumnProfile, p: Purpose) -> bool:

@@ -28,10 +28,16 @@ from typing import Any
 from privaudit.entities import ALL_ENTITIES, IDENTIFIER_ENTITIES
 from privaudit.errors import PolicyError
 from privaudit.policy.model import (
+    ENCRYPTION_ALGORITHMS,
+    GENERALISE_NUMERIC,
+    GENERALISE_REGION_LEVELS,
+    GENERALISE_TO,
     GRANULARITY,
     LEGAL_BASES,
+    OPERATOR_PARAMS,
     OPERATORS,
     PROTECT_OPERATORS,
+    PSEUDONYM_ALGORITHMS,
     REQUIREMENTS,
     RULES,
     SEVERITIES,
@@ -49,6 +55,7 @@ from privaudit.policy.model import (
     known_rule,
 )
 from privaudit.policy.yamltree import Loc, YamlTreeError, YList, YMap, load_tree
+from privaudit.transform.spec import OperatorSpec
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
 
@@ -62,12 +69,17 @@ PURPOSE_KEYS = (
     "retention", "free_text",
 )
 RETENTION_KEYS = ("period", "column", "description")
-DATASET_KEYS = ("match", "purpose", "sheet", "description")
+DATASET_KEYS = ("match", "purpose", "sheet", "columns", "description")
 EXCEPTION_KEYS = (
     "id", "rule", "reason", "approved_by", "approved_on", "expires", "dataset", "sheet", "column",
     "entity", "purpose",
 )
-TIER_KEYS = ("description", "entities", "columns")
+TIER_KEYS = (
+    "description", "purpose", "entities", "columns", "default", "quasi_identifiers", "sensitive",
+    "k", "l", "suppress", "algorithm", "encryption",
+)
+#: Pseudonym token length bounds (bytes of the keyed digest kept).
+TOKEN_BYTES = (8, 32)
 RULE_SETTING_KEYS = ("severity", "enabled")
 FREE_TEXT_KEYS = ("allow",)
 _NOT_INHERITED = ("name", "version", "description", "extends")
@@ -403,7 +415,7 @@ class _Validator:
         policy.rules = self.rules(tree)
         policy.exceptions = self.exceptions(tree, policy)
         for name, m in self.entries(tree, "tiers", "tier"):
-            policy.tiers[name] = self.tier(name, m)
+            policy.tiers[name] = self.tier(name, m, policy)
         return policy
 
     def category(self, name: str, m: YMap) -> SensitiveCategory:
@@ -568,7 +580,11 @@ class _Validator:
                 continue
             if not match or not purpose:
                 continue
-            rule = DatasetRule(match=match, purpose=purpose, sheet=sheet, loc=item.loc)
+            cols = self.str_list(item, "columns", "datasets columns")
+            rule = DatasetRule(
+                match=match, purpose=purpose, sheet=sheet,
+                columns=tuple(c for c, _ in cols) if cols is not None else None, loc=item.loc,
+            )
             earlier = seen.get((match, sheet))
             if earlier is not None and earlier.purpose != purpose:
                 self.err(
@@ -645,16 +661,177 @@ class _Validator:
             )
         return out
 
-    def tier(self, name: str, m: YMap) -> Tier:
+    def integer(self, m: YMap, key: str, what: str, minimum: int) -> int | None:
+        value = m.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.err(m.val_loc(key), f"{what} must be a whole number, got {_typename(value)}")
+            return None
+        if value < minimum:
+            self.err(m.val_loc(key), f"{what} must be at least {minimum}, got {value}")
+            return None
+        return value
+
+    def tier(self, name: str, m: YMap, policy: Policy) -> Tier:
         what = f"tier {name!r}"
         self.keys(m, TIER_KEYS, what)
-        return Tier(
-            name=name,
-            description=self.text(m, "description", f"{what} description") or "",
-            entities=self.operator_map(m, "entities", f"{what} entities", True, OPERATORS),
-            columns=self.operator_map(m, "columns", f"{what} columns", False, OPERATORS),
-            loc=m.loc,
-        )
+        tier = Tier(name=name, description=self.text(m, "description", f"{what} description") or "", loc=m.loc)
+        tier.algorithm = self.enum(m, "algorithm", PSEUDONYM_ALGORITHMS, f"{what} algorithm") or tier.algorithm
+        tier.encryption = self.enum(m, "encryption", ENCRYPTION_ALGORITHMS, f"{what} encryption") or tier.encryption
+        tier.entity_specs = self.operator_specs(m, "entities", f"{what} entities", True, tier)
+        tier.column_specs = self.operator_specs(m, "columns", f"{what} columns", False, tier)
+        tier.entities = {k: v.name for k, v in tier.entity_specs.items()}
+        tier.columns = {k: v.name for k, v in tier.column_specs.items()}
+        if m.get("default") is not None:
+            spec = self.operator_spec(m["default"], m.val_loc("default"), f"{what} default", None, tier)
+            if spec is not None:
+                tier.default = spec
+        tier.purpose = self.text(m, "purpose", f"{what} purpose")
+        if tier.purpose and tier.purpose not in policy.purposes:
+            self.err(
+                m.val_loc("purpose"),
+                f"{what}: unknown purpose {tier.purpose!r}{_suggest(tier.purpose, policy.purposes)}",
+            )
+        tier.quasi_identifiers = tuple(c for c, _ in self.str_list(m, "quasi_identifiers", f"{what} quasi_identifiers") or [])
+        tier.sensitive = tuple(c for c, _ in self.str_list(m, "sensitive", f"{what} sensitive") or [])
+        tier.k = self.integer(m, "k", f"{what} k", 2)
+        tier.l = self.integer(m, "l", f"{what} l", 2)
+        tier.suppress = bool(self.boolean(m, "suppress", f"{what} suppress"))
+        for key in ("k", "l"):
+            if m.get(key) is not None and not tier.quasi_identifiers:
+                self.err(m.key_loc(key), f"{what}: {key} needs quasi_identifiers: (the columns or entities a record could be singled out by)")
+        if m.get("l") is not None and not tier.sensitive:
+            self.err(m.key_loc("l"), f"{what}: l needs sensitive: (the columns whose values must vary within each group)")
+        if tier.suppress and tier.k is None:
+            self.err(m.key_loc("suppress"), f"{what}: suppress needs k (records of groups smaller than k are suppressed)")
+        return tier
+
+    def operator_specs(self, m: YMap, key: str, what: str, entities: bool, tier: Tier) -> dict[str, OperatorSpec]:
+        """A tier's ``entities:`` or ``columns:`` section: name -> operator (name or mapping)."""
+        section = self.mapping(m, key, what)
+        out: dict[str, OperatorSpec] = {}
+        if section is None:
+            return out
+        for name, value in section.items():
+            entity = None
+            if entities:
+                if not self.entity_name(name, section.key_loc(name), what):
+                    continue
+                entity = name
+            spec = self.operator_spec(value, section.val_loc(name), f"{what}: {name}", entity, tier, name)
+            if spec is not None:
+                out[name] = spec
+        return out
+
+    def operator_spec(
+        self, value: Any, loc: Loc, what: str, entity: str | None, tier: Tier, label: str | None = None
+    ) -> OperatorSpec | None:
+        """One operator: ``mask`` or ``{op: mask, keep_first: 3, ...}``, validated per operator."""
+        params: dict[str, Any] = {}
+        if isinstance(value, str):
+            op, oloc = value, loc
+        elif isinstance(value, YMap):
+            op, oloc = value.get("op"), value.val_loc("op")
+            if op is None:
+                self.err(value.loc, f"{what} is missing required key 'op' (the operator: {', '.join(OPERATORS)})")
+                return None
+            if not isinstance(op, str):
+                self.err(oloc, f"{what}: op must be an operator name, got {_typename(op)}")
+                return None
+        else:
+            self.err(loc, f"{what}: the operator must be a name or a mapping with op:, got {_typename(value)}")
+            return None
+        if op not in OPERATORS:
+            subject = f" for {label}" if label else ""
+            head = what.rsplit(": ", 1)[0] if label else what
+            self.err(oloc, f"{head}: unknown operator {op!r}{subject}; use one of: {', '.join(OPERATORS)}{_suggest(op, OPERATORS)}")
+            return None
+        if isinstance(value, YMap):
+            allowed = ("op", *OPERATOR_PARAMS[op])
+            for key in value:
+                if key not in allowed:
+                    takes = ", ".join(OPERATOR_PARAMS[op]) or "no parameters"
+                    self.err(value.key_loc(key), f"{what}: {op} does not take {key!r}{_suggest(key, allowed)} ({op} takes: {takes})")
+            for key in OPERATOR_PARAMS[op]:
+                if key in value and value[key] is not None:
+                    checked = self.operator_param(op, key, value[key], value.val_loc(key), what, entity)
+                    if checked is not None:
+                        params[key] = checked
+        if op == "generalise" and entity is not None and entity not in GENERALISE_TO:
+            self.err(oloc, f"{what}: generalise has no levels for {entity}; it applies to {', '.join(GENERALISE_TO)}")
+            return None
+        if op == "pseudonymise":
+            params.setdefault("algorithm", tier.algorithm)
+        elif op == "encrypt":
+            params.setdefault("algorithm", tier.encryption)
+        return OperatorSpec(op, params)
+
+    def operator_param(self, op: str, key: str, value: Any, loc: Loc, what: str, entity: str | None) -> Any:
+        """A validated operator parameter (None after reporting an error)."""
+        where = f"{what}: {op} {key}"
+        if key in ("keep_first", "keep_last"):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                shown = value if isinstance(value, int) and not isinstance(value, bool) else _typename(value)
+                self.err(loc, f"{where} must be a whole number of characters (0 or more), got {shown}")
+                return None
+            return value
+        if key == "char":
+            if not isinstance(value, str) or len(value) != 1:
+                shown = repr(value) if isinstance(value, str) else _typename(value)
+                self.err(loc, f"{where} must be a single character, got {shown}")
+                return None
+            return value
+        if key in ("text", "locale"):
+            if not isinstance(value, str):
+                self.err(loc, f"{where} must be text, got {_typename(value)}")
+                return None
+            return value
+        if key == "algorithm":
+            choices = PSEUDONYM_ALGORITHMS if op == "pseudonymise" else ENCRYPTION_ALGORITHMS
+            if not isinstance(value, str) or value not in choices:
+                shown = repr(value) if isinstance(value, str) else _typename(value)
+                hint = _suggest(value, choices) if isinstance(value, str) else ""
+                self.err(loc, f"{where} {shown} is not one of: {', '.join(choices)}{hint}")
+                return None
+            return value
+        if key == "length":
+            lo, hi = TOKEN_BYTES
+            if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+                self.err(loc, f"{where} must be a whole number of bytes from {lo} to {hi}")
+                return None
+            return value
+        if key == "band":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                self.err(loc, f"{where} must be a whole number of years (1 or more)")
+                return None
+            return value
+        if key == "grid":
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                self.err(loc, f"{where} must be a grid size in degrees (a positive number)")
+                return None
+            return value
+        if key == "level":
+            if value not in GENERALISE_REGION_LEVELS:
+                shown = repr(value) if isinstance(value, str) else _typename(value)
+                self.err(loc, f"{where} {shown} is not one of: {', '.join(GENERALISE_REGION_LEVELS)}")
+                return None
+            return value
+        # generalise to:
+        entities = (entity,) if entity in GENERALISE_TO else tuple(GENERALISE_TO)
+        numeric_ok = any(e in GENERALISE_NUMERIC for e in entities)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if numeric_ok and value > 0:
+                return value
+            self.err(loc, f"{where}: {value} is not a level of {'/'.join(entities)}")
+            return None
+        levels = tuple(dict.fromkeys(level for e in entities for level in GENERALISE_TO[e]))
+        if not isinstance(value, str) or value not in levels:
+            shown = repr(value) if isinstance(value, str) else _typename(value)
+            hint = _suggest(value, levels) if isinstance(value, str) else ""
+            self.err(loc, f"{where} {shown} is not one of: {', '.join(levels)}{hint}")
+            return None
+        return value
 
 
 def parse_period(value: Any) -> Period | None:

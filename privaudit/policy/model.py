@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from privaudit.policy.yamltree import Loc
+from privaudit.transform.spec import OperatorSpec
 
 # --- vocabulary --------------------------------------------------------------
 
@@ -35,6 +36,36 @@ GRANULARITY: dict[str, tuple[str, ...]] = {
 
 #: Transform operators (shared with access tiers and the transform stage).
 OPERATORS: tuple[str, ...] = ("mask", "redact", "drop", "pseudonymise", "encrypt", "generalise", "surrogate", "keep")
+#: Parameters each operator accepts in a tier (``{op: mask, keep_first: 3, keep_last: 4}``);
+#: see :class:`privaudit.transform.spec.OperatorSpec`.
+OPERATOR_PARAMS: dict[str, tuple[str, ...]] = {
+    "mask": ("keep_first", "keep_last", "char"),
+    "redact": ("text",),
+    "drop": (),
+    "pseudonymise": ("algorithm", "length"),
+    "encrypt": ("algorithm",),
+    "generalise": ("to", "band", "level", "grid"),
+    "surrogate": ("locale",),
+    "keep": (),
+}
+#: Keyed-pseudonym algorithms (HMAC-SHA256, HMAC-SM3) and encryption algorithms
+#: (AES-256-GCM, SM4-GCM) a tier may choose.
+PSEUDONYM_ALGORITHMS: tuple[str, ...] = ("sha256", "sm3")
+ENCRYPTION_ALGORITHMS: tuple[str, ...] = ("aes-gcm", "sm4")
+#: ``generalise`` targets (``to:``) per entity.  Coordinates take a grid size in degrees
+#: and ages a band width in years (numbers) as well as the named levels.
+GENERALISE_TO: dict[str, tuple[str, ...]] = {
+    "ADDRESS": ("province", "city", "district", "street"),
+    "GEO_COORDINATE": ("province", "city", "district", "grid"),
+    "DATE_OF_BIRTH": ("year", "month", "age_band"),
+    "CN_RESIDENT_ID": ("region_year", "region", "year"),
+    "AGE": ("band",),
+}
+#: ``generalise`` ``level:`` (how much of a resident ID's region is kept).
+GENERALISE_REGION_LEVELS: tuple[str, ...] = ("province", "city", "district")
+#: Entities whose ``generalise`` target may be a number (grid degrees, band width in years).
+GENERALISE_NUMERIC: frozenset[str] = frozenset({"GEO_COORDINATE", "AGE", "DATE_OF_BIRTH"})
+
 #: Operators a ``protect:`` entry may require (``keep`` means no protection;
 #: generalising is expressed with ``granularity:``).
 PROTECT_OPERATORS: tuple[str, ...] = ("mask", "redact", "drop", "pseudonymise", "encrypt", "surrogate")
@@ -62,39 +93,58 @@ SEVERITIES: tuple[str, ...] = ("info", "warning", "error")
 
 @dataclass(frozen=True)
 class Rule:
-    """One audit rule: stable id, default severity, the PIPL article it rests on."""
+    """One audit rule: stable id, default severity, the PIPL article it rests on.
+
+    ``title`` says when it fires; ``remedy`` is the generic fix (each violation also
+    carries a remedy naming its column); both feed reports' rule metadata (SARIF).
+    """
 
     id: str
     severity: str
     article: str
     title: str
+    remedy: str = ""
 
 
 RULES: dict[str, Rule] = {
     r.id: r
     for r in (
         Rule("PA001-purpose-entity", "error", "PIPL Art. 6",
-             "a column holds an entity its purpose does not collect (minimisation)"),
+             "a column holds an entity its purpose does not collect (minimisation)",
+             "Drop or redact the entity, or add it to the purpose's entities: if the purpose truly needs it."),
         Rule("PA002-purpose-column", "error", "PIPL Art. 6",
-             "a column with personal information is not among the purpose's declared columns"),
+             "a column with personal information is not among the purpose's declared columns",
+             "Drop the column, or declare it under the purpose's columns: if it is necessary."),
         Rule("PA003-granularity", "error", "PIPL Art. 6",
-             "an address, coordinate or birth date is finer than the purpose allows"),
+             "an address, coordinate or birth date is finer than the purpose allows",
+             "Generalise the column to the purpose's granularity (privaudit transform) before storing or sharing."),
         Rule("PA004-sensitive-safeguards", "error", "PIPL Art. 28",
-             "sensitive personal information without the safeguards its category requires"),
+             "sensitive personal information without the safeguards its category requires",
+             "Record the missing safeguards under the purpose's safeguards:, or drop the column."),
         Rule("PA005-minors", "error", "PIPL Art. 31",
-             "records of children under 14 without guardian consent / special rules declared"),
+             "records of children under 14 without guardian consent / special rules declared",
+             "Record guardian consent / special rules under the purpose's safeguards:, or remove the records."),
         Rule("PA006-retention", "error", "PIPL Art. 19",
-             "records kept longer than the retention period"),
+             "records kept longer than the retention period",
+             "Delete or anonymise the records older than the retention period (PIPL Art. 47)."),
         Rule("PA007-free-text-identifier", "error", "PIPL Art. 51",
-             "identifiers typed into a free-text column"),
+             "identifiers typed into a free-text column",
+             "Redact identifiers inside the free text (privaudit transform); keep them in their own columns."),
         Rule("PA008-unprotected-identifier", "error", "PIPL Art. 51",
-             "raw identifiers where the policy requires them masked, pseudonymised or dropped"),
+             "raw identifiers where the policy requires them masked, pseudonymised or dropped",
+             "Apply the operator the policy's protect: names (privaudit transform) before storing or sharing."),
         Rule("PA009-no-purpose", "error", "PIPL Art. 6",
-             "the dataset is mapped to no purpose, so collection cannot be justified"),
+             "the dataset is mapped to no purpose, so collection cannot be justified",
+             "Map the dataset to a purpose under datasets: (or set default_purpose:), or pass --purpose."),
         Rule("PA010-retention-unverifiable", "warning", "PIPL Art. 19",
-             "the retention date column is missing or holds no recognisable dates"),
+             "the retention date column is missing or holds no recognisable dates",
+             "Name the dataset's date column under the purpose's retention.column, with dates as YYYY-MM-DD."),
         Rule("PA011-exception-expired", "warning", "PIPL Art. 51",
-             "an exception has expired and no longer applies"),
+             "an exception has expired and no longer applies",
+             "Renew the exception with a new approval and expires: date, or fix what it covered."),
+        Rule("PA012-undeclared-column", "error", "PIPL Art. 6",
+             "a column with personal information is not among the columns declared for its dataset (schema drift)",
+             "Drop the column, or declare it under the dataset's columns: in the policy if it is meant to be there."),
     )
 }
 
@@ -201,6 +251,9 @@ class DatasetRule:
     match: str
     purpose: str
     sheet: str | None = None
+    #: Column-name globs: the columns of these datasets that may hold personal
+    #: information (their declared schema); None = not declared (PA012 inactive).
+    columns: tuple[str, ...] | None = None
     loc: Loc | None = None
 
 
@@ -243,12 +296,33 @@ class PolicyException:
 
 @dataclass
 class Tier:
-    """An access tier (used by the transform stage; validated here)."""
+    """An access tier: which operator each entity / column gets in the view, and the
+    re-identification risk the view must stay under (see policies/README.md "tiers").
+
+    ``entities`` / ``columns`` map to operator *names* (as before); ``entity_specs`` /
+    ``column_specs`` hold the same operators with their parameters, with the tier's
+    ``algorithm`` / ``encryption`` filled in for ``pseudonymise`` / ``encrypt``.
+    ``default`` is the operator for identifier entities the tier does not name (``redact``
+    unless the policy says otherwise: an identifier never passes raw unless a tier says
+    ``keep``).  ``quasi_identifiers`` and ``sensitive`` are column names/globs or entity
+    names.
+    """
 
     name: str
     description: str = ""
     entities: dict[str, str] = field(default_factory=dict)  # entity -> operator
-    columns: dict[str, str] = field(default_factory=dict)  # column name -> operator
+    columns: dict[str, str] = field(default_factory=dict)  # column name or glob -> operator
+    entity_specs: dict[str, OperatorSpec] = field(default_factory=dict)
+    column_specs: dict[str, OperatorSpec] = field(default_factory=dict)
+    default: OperatorSpec = field(default_factory=lambda: OperatorSpec("redact"))
+    purpose: str | None = None  # the purpose the view serves (its output is audited against it)
+    quasi_identifiers: tuple[str, ...] = ()
+    sensitive: tuple[str, ...] = ()
+    k: int | None = None  # minimum group size over the quasi-identifiers
+    l: int | None = None  # noqa: E741 - minimum distinct sensitive values per group (l-diversity)
+    suppress: bool = False  # suppress the records of groups smaller than k instead of failing
+    algorithm: str = "sha256"  # keyed pseudonyms: HMAC-SHA256 | HMAC-SM3
+    encryption: str = "aes-gcm"  # reversible encryption: AES-GCM | SM4
     loc: Loc | None = None
 
 
