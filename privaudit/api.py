@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from privaudit.detect.scanner import FindingsSink, TableScanner, warm_up
+from privaudit.errors import InputError
 from privaudit.io import Table
 from privaudit.io import read as read_tables
 from privaudit.model import FINDING_COLUMNS, ScanResult
@@ -33,6 +34,7 @@ def scan(
     today: _dt.date | None = None,
     chunk_rows: int | None = None,
     on_table: Callable[[Table], None] | None = None,
+    on_chunk: Callable[[Table, pd.DataFrame, dict[str, str | None]], None] | None = None,
 ) -> ScanResult:
     """Scan datasets for personal information.
 
@@ -48,12 +50,28 @@ def scan(
     receives each chunk's findings as a DataFrame.  ``today`` fixes the date the
     ages of minors are computed against (default: today).
 
-    Raises :class:`privaudit.errors.InputError` for unreadable input.
+    ``obj`` may also hold :class:`~privaudit.io.Table` objects (e.g. the changed rows
+    of a git change, :mod:`privaudit.ci.git`).  ``on_table(table)`` is called before a
+    table is scanned; ``on_chunk(table, chunk, attributes)`` after each chunk is scanned
+    (its findings already handed to ``on_findings``), with the chunk's cells and each
+    column's attribute entity (``RELIGION`` …, None for other columns) — what a
+    baseline needs to fingerprint offending values (:mod:`privaudit.ci.baseline`).
+
+    Coverage: files found by walking a directory that cannot be read (corrupt, empty,
+    a spreadsheet format privaudit cannot open) are not fatal — they are listed in
+    ``ScanResult.not_examined`` with the reason, and a read error deep inside such a
+    file keeps the rows scanned so far and lists the rest in the dataset's
+    ``not_examined``.  Empty sheets, cells outside the header's columns and JSON
+    content outside the records are listed there too.
+
+    Raises :class:`privaudit.errors.InputError` for unreadable input named
+    explicitly (a file path, not a directory).
     """
     today = today or _dt.date.today()
     warming = threading.Thread(target=warm_up, name="privaudit-warm-up", daemon=True)
     warming.start()  # overlaps with opening the inputs and reading the first chunk
-    tables = read_tables(obj, chunk_rows=chunk_rows)
+    not_examined: list[dict[str, str | None]] = []
+    tables = read_tables(obj, chunk_rows=chunk_rows, not_examined=not_examined)
     kept: list[pd.DataFrame] = []
 
     def sink(frame: pd.DataFrame) -> None:
@@ -76,9 +94,19 @@ def scan(
             )
             if bar is not None:
                 bar.set_postfix_str(table.source + (f" [{table.sheet}]" if table.sheet else ""), refresh=False)
-            for chunk in _prefetch(table.chunks()):
-                warming.join()
-                scanner.scan_chunk(chunk)
+            try:
+                for chunk in _prefetch(table.chunks()):
+                    warming.join()
+                    scanner.scan_chunk(chunk)
+                    if on_chunk is not None:
+                        on_chunk(table, chunk, {n: st.plan.attribute for n, st in scanner.columns.items()})
+            except InputError as exc:
+                if not table.lenient:
+                    raise
+                table.not_examined.append(
+                    {"kind": "rows", "what": f"data rows from row {scanner.result.rows} on",
+                     "why": str(exc).removeprefix(f"{table.source}: ")}
+                )
             if not scanner.columns:  # header-only table: profile the empty columns
                 scanner.scan_chunk(pd.DataFrame({c: pd.Series(dtype="str") for c in table.columns}))
             datasets.append(scanner.finish())
@@ -86,7 +114,9 @@ def scan(
         if bar is not None:
             bar.close()
     findings = _concat_findings(kept) if kept else _empty_findings()
-    return ScanResult(datasets=datasets, findings=findings, scanned_at=today.isoformat())
+    return ScanResult(
+        datasets=datasets, findings=findings, scanned_at=today.isoformat(), not_examined=not_examined
+    )
 
 
 def _prefetch(chunks: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:

@@ -1,15 +1,15 @@
 """The ``privaudit`` command.
 
-Exit codes: 0 — no violation at or above the failing severity; 1 — violations;
-2 — usage or input error (one readable line on stderr, no traceback);
+Exit codes: 0 — no violation at or above the failing severity (transform: written); 1 — violations
+(scan: also anything not examined with ``--fail-on-incomplete``, stale baseline entries with
+``--fail-on-stale``; transform / tiers: a tier's view is below its k / l, nothing written);
+2 — usage, configuration or input error (one readable line on stderr, no traceback);
 3 — internal error (a bug: please report it; set ``PRIVAUDIT_DEBUG=1`` for the traceback).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -36,8 +36,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     scan = sub.add_parser("scan", help="find personal information in datasets (and audit them with --policy)")
-    scan.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (recursive)")
-    scan.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
+    scan.add_argument(
+        "paths", nargs="*", metavar="PATH",
+        help="files or directories (recursive); none: the files the configuration's include globs select",
+    )
+    scan.add_argument(
+        "--format", choices=("text", "json", "sarif", "github"), default=None,
+        help="report format: text, json, sarif (SARIF 2.1.0), github (Actions annotations); default: text",
+    )
     scan.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
     scan.add_argument("--findings-out", metavar="FILE", help="write every finding as JSON Lines to FILE")
     scan.add_argument("--policy", metavar="FILE", help="audit against this YAML policy")
@@ -45,67 +51,35 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument(
         "--fail-on",
         choices=SEVERITIES,
-        default="error",
+        default=None,
         help="lowest violation severity that makes the exit code 1 (default: error)",
     )
     scan.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     scan.add_argument("--chunk-rows", type=int, default=None, help=argparse.SUPPRESS)
+    from privaudit.ci.run import add_scan_arguments
+    from privaudit.ci.session import add_baseline_parser, add_scan_options
+
+    add_scan_arguments(scan)  # --fail-on-incomplete, --config, --no-config
+
+    add_scan_options(scan)
+    add_baseline_parser(sub, _Parser)
 
     policy = sub.add_parser("policy", help="work with policy files")
     policy_sub = policy.add_subparsers(dest="policy_command", metavar="SUBCOMMAND", parser_class=_Parser)
     check = policy_sub.add_parser("check", help="validate a policy file (errors with file:line)")
     check.add_argument("file", metavar="FILE")
+
+    from privaudit.transform.commands import add_parsers as add_transform_parsers
+
+    add_transform_parsers(sub, _Parser)  # transform, tiers, decrypt, key generate
     return parser
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
-    from privaudit import report
-    from privaudit.api import scan
+    """``privaudit scan``: settings, inputs, scan, audit, baseline and report live in :mod:`privaudit.ci.run`."""
+    from privaudit.ci.run import scan_command
 
-    if args.output and os.path.abspath(args.output) in {os.path.abspath(p) for p in args.paths}:
-        raise PrivauditError("--output must not overwrite an input file")
-    policy = None
-    if args.policy:
-        from privaudit.policy import load_policy
-
-        policy = load_policy(args.policy)
-
-    with contextlib.ExitStack() as stack:
-        findings_handle = None
-        if args.findings_out:
-            findings_handle = stack.enter_context(report.AtomicWriter(args.findings_out))
-
-        def on_findings(frame):
-            report.write_findings_jsonl(frame, findings_handle)
-
-        result = scan(
-            args.paths if len(args.paths) > 1 else args.paths[0],
-            progress=not args.quiet,
-            keep_findings=False,
-            on_findings=on_findings if findings_handle is not None else None,
-            chunk_rows=args.chunk_rows,
-        )
-        policy_info = None
-        violations: list = []
-        if policy is not None:
-            from privaudit.policy import audit
-
-            violations = audit(result, policy, purpose=args.purpose)
-            policy_info = {"name": policy.name, "version": str(policy.version)}
-
-        if args.format == "json":
-            text = json.dumps(report.json_report(result, policy_info), ensure_ascii=False, indent=2) + "\n"
-        else:
-            text = report.text_report(result)
-        if args.output:
-            with report.AtomicWriter(args.output) as out:
-                out.write(text)
-        else:
-            sys.stdout.write(text)
-
-    threshold = SEVERITIES.index(args.fail_on)
-    failing = [v for v in violations if SEVERITIES.index(getattr(v, "severity", "error")) >= threshold]
-    return EXIT_VIOLATIONS if failing else EXIT_OK
+    return scan_command(args)
 
 
 def _cmd_policy_check(args: argparse.Namespace) -> int:
@@ -129,6 +103,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_scan(args)
         if args.command == "policy" and getattr(args, "policy_command", None) == "check":
             return _cmd_policy_check(args)
+        if args.command == "baseline":
+            from privaudit.ci.run import configured_baseline_command
+
+            return configured_baseline_command(args)
+        from privaudit.transform.commands import run as run_transform_command
+
+        code = run_transform_command(args)
+        if code is not None:
+            return code
         parser.print_help(sys.stderr)
         return EXIT_ERROR
     except PrivauditError as exc:

@@ -38,6 +38,9 @@ class ColumnProfile:
     granularity: dict[str, str] = field(default_factory=dict)
     #: Damaged-by-Excel cells (``1.10105E+17`` ...), counted.
     damaged_cells: int = 0
+    #: Per entity: the lowest data row (0-based, as in findings) where it was found —
+    #: where a report points for the column's first offending cell.
+    first_row: dict[str, int] = field(default_factory=dict)
 
     @property
     def share(self) -> float:
@@ -63,9 +66,16 @@ class DatasetResult:
     #: Per date-like column: counts of records per calendar date (ISO strings) — what
     #: retention rules need, without any identifying value.
     date_histograms: dict[str, dict[str, int]] = field(default_factory=dict)
-    #: Things that could not be examined (sheet skipped, column unreadable ...), with why.
-    not_examined: list[dict[str, str]] = field(default_factory=list)
+    #: Things that could not be examined (sheet skipped, cells outside the header's columns,
+    #: rows after a read error ...): dicts with ``source``, ``sheet``, ``column`` (or None),
+    #: ``what`` (what was not examined) and ``why``.
+    not_examined: list[dict[str, str | None]] = field(default_factory=list)
     violations: list[Any] = field(default_factory=list)
+    #: 1-based line (CSV, JSON Lines) or sheet row (Excel) of the header row and of data
+    #: row 0; None where rows do not map to lines (JSON, Parquet, DataFrames).  Data row
+    #: ``r`` sits on line ``first_data_line + r`` unless a quoted value spans lines.
+    header_line: int | None = None
+    first_data_line: int | None = None
 
     def column(self, name: str) -> ColumnProfile:
         """The profile of column ``name`` (KeyError if absent)."""
@@ -82,6 +92,14 @@ class ScanResult:
     datasets: list[DatasetResult]
     findings: pd.DataFrame  # columns: FINDING_COLUMNS
     scanned_at: str = ""  # ISO date the minors' ages were computed against
+    #: Inputs that gave no dataset at all (a file found in a directory that could not be
+    #: read, a spreadsheet format privaudit cannot open ...), same keys as
+    #: :attr:`DatasetResult.not_examined`.
+    not_examined: list[dict[str, str | None]] = field(default_factory=list)
+
+    def all_not_examined(self) -> list[dict[str, str | None]]:
+        """Everything not examined: whole inputs first, then parts of datasets."""
+        return [*self.not_examined, *(item for ds in self.datasets for item in ds.not_examined)]
 
     def dataset(self, source: str, sheet: str | None = None) -> DatasetResult:
         """The dataset with this source (and sheet)."""

@@ -41,6 +41,7 @@ def column_dict(col) -> dict[str, Any]:
         "damaged_cells": col.damaged_cells,
         "granularity": dict(col.granularity),
         "warnings": list(col.warnings),
+        "first_row": dict(col.first_row),
     }
 
 
@@ -85,15 +86,23 @@ def summary_dict(result: ScanResult) -> dict[str, Any]:
         "warnings": sum(len(ds.warnings) for ds in result.datasets),
         "violations": dict(severities),
         "scanned_at": result.scanned_at,
+        "not_examined": len(result.all_not_examined()),
     }
 
 
 def json_report(result: ScanResult, policy: dict[str, str] | None = None) -> dict[str, Any]:
-    """The JSON report object of ``shared/contracts.md``."""
+    """The JSON report object of ``shared/contracts.md``.
+
+    Beyond the contract: ``not_examined`` lists everything the scan could not examine
+    (whole files found in a directory, sheets, cells, rows), each with ``source``,
+    ``sheet``, ``column``, ``kind``, ``what`` and ``why``; ``datasets[].not_examined``
+    holds each dataset's own items and ``summary.not_examined`` their count.
+    """
     return {
         "tool": _tool(),
         "policy": policy,
         "datasets": [dataset_dict(ds) for ds in result.datasets],
+        "not_examined": [dict(item) for item in result.all_not_examined()],
         "summary": summary_dict(result),
     }
 
@@ -151,17 +160,31 @@ def text_report(result: ScanResult) -> str:
         for w in ds.warnings:
             lines.append(f"  warning: {w}")
         for item in ds.not_examined:
-            lines.append(f"  not examined: {item.get('what', '')}: {item.get('why', '')}")
+            lines.append(f"  not examined: {_not_examined_text(item, ds.sheet)}")
         for v in ds.violations:
             d = _violation_dict(v)
             lines.append(f"  {d.get('severity', 'error')} {d.get('rule', '')} ({d.get('article', '')}): {d.get('message', '')}")
+        lines.append("")
+    for item in result.not_examined:
+        lines.append(f"{item.get('source', '')}: not examined: {_not_examined_text(item, None)}")
+    if result.not_examined:
         lines.append("")
     s = summary_dict(result)
     lines.append(
         f"{s['datasets']} dataset(s), {s['rows']:,} rows, "
         f"{s['columns_with_personal_information']} column(s) with personal information"
+        + (f", {s['not_examined']} item(s) not examined" if s["not_examined"] else "")
     )
     return "\n".join(lines) + "\n"
+
+
+def _not_examined_text(item: dict[str, Any], sheet: str | None) -> str:
+    """``what [sheet]: why`` for one not-examined item (the sheet only when it is not the dataset's)."""
+    what = str(item.get("what") or item.get("kind") or "")
+    other = item.get("sheet")
+    if other and other != sheet and str(other) not in what:
+        what += f" [{other}]"
+    return f"{what}: {item.get('why', '')}"
 
 
 # -- files -------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ purposes:
     entities: [PERSON, HEALTH, ADDRESS]
 """
 
+TIER = BASE + "tiers:\n  public:\n"
 ITEM = "  - id: EX-1\n    rule: PA001\n    reason: pilot\n    approved_by: DPO\n"
 EXC = BASE + "exceptions:\n" + ITEM
 
@@ -90,7 +91,7 @@ MALFORMED = [
     ("exception-bad-date", EXC + "    expires: next year\n", 15, "exception 'EX-1' expires must be a date like 2026-06-30, got text"),
     ("exception-impossible-date", EXC + "    expires: 2026-13-01\n", 15, "bad value: month must be in 1..12"),
     ("exception-unknown-rule", EXC.replace("PA001", "PA999") + "    expires: 2026-01-01\n", 12,
-     "exception 'EX-1': unknown rule 'PA999' (rules are PA001 to PA011; see policies/README.md)"),
+     "exception 'EX-1': unknown rule 'PA999' (rules are PA001 to PA012; see policies/README.md)"),
     ("exception-expires-before-approval", EXC + "    approved_on: 2026-02-01\n    expires: 2026-01-01\n", 16,
      "exception 'EX-1' expires (2026-01-01) before it was approved (2026-02-01)"),
     ("exception-duplicate-id", EXC + "    expires: 2026-01-01\n" + ITEM + "    expires: 2026-01-01\n", 16,
@@ -110,6 +111,40 @@ MALFORMED = [
     ("tier-unknown-operator", BASE + "tiers:\n  public:\n    entities:\n      PERSON: blur\n", 13,
      "tier 'public' entities: unknown operator 'blur' for PERSON; use one of: mask, redact, drop, pseudonymise, "
      "encrypt, generalise, surrogate, keep"),
+    ("tier-mask-unknown-parameter", TIER + "    entities:\n      PERSON: {op: mask, keep_frist: 1}\n", 13,
+     "tier 'public' entities: PERSON: mask does not take 'keep_frist' (did you mean 'keep_first'?) "
+     "(mask takes: keep_first, keep_last, char)"),
+    ("tier-mask-negative-count", TIER + "    entities:\n      PHONE_NUMBER: {op: mask, keep_last: -4}\n", 13,
+     "tier 'public' entities: PHONE_NUMBER: mask keep_last must be a whole number of characters (0 or more), got -4"),
+    ("tier-mask-char-too-long", TIER + "    columns:\n      电话:\n        op: mask\n        char: '**'\n", 15,
+     "tier 'public' columns: 电话: mask char must be a single character, got '**'"),
+    ("tier-generalise-unknown-level", TIER + "    entities:\n      ADDRESS: {op: generalise, to: county}\n", 13,
+     "tier 'public' entities: ADDRESS: generalise to 'county' is not one of: province, city, district, street "
+     "(did you mean 'city'?)"),
+    ("tier-generalise-no-scale", TIER + "    entities:\n      PERSON: generalise\n", 13,
+     "tier 'public' entities: PERSON: generalise has no levels for PERSON; it applies to ADDRESS, GEO_COORDINATE, "
+     "DATE_OF_BIRTH, CN_RESIDENT_ID, AGE"),
+    ("tier-operator-mapping-without-op", TIER + "    entities:\n      CN_RESIDENT_ID: {keep_first: 6}\n", 13,
+     "tier 'public' entities: CN_RESIDENT_ID is missing required key 'op' (the operator: mask, redact, drop, "
+     "pseudonymise, encrypt, generalise, surrogate, keep)"),
+    ("tier-operator-list", TIER + "    columns:\n      备注: [redact]\n", 13,
+     "tier 'public' columns: 备注: the operator must be a name or a mapping with op:, got a list"),
+    ("tier-pseudonym-algorithm", TIER + "    algorithm: md5\n", 12,
+     "tier 'public' algorithm 'md5' is not one of: sha256, sm3"),
+    ("tier-encrypt-algorithm", TIER + "    default: {op: encrypt, algorithm: sm3}\n", 12,
+     "tier 'public' default: encrypt algorithm 'sm3' is not one of: aes-gcm, sm4 (did you mean 'sm4'?)"),
+    ("tier-default-unknown-operator", TIER + "    default: hide\n", 12,
+     "tier 'public' default: unknown operator 'hide'; use one of: mask, redact, drop, pseudonymise, encrypt, "
+     "generalise, surrogate, keep"),
+    ("tier-k-without-quasi-identifiers", TIER + "    k: 5\n", 12,
+     "tier 'public': k needs quasi_identifiers: (the columns or entities a record could be singled out by)"),
+    ("tier-k-too-small", TIER + "    quasi_identifiers: [性别, DATE_OF_BIRTH]\n    k: 1\n", 13,
+     "tier 'public' k must be at least 2, got 1"),
+    ("tier-l-without-sensitive", TIER + "    quasi_identifiers: [性别]\n    k: 5\n    l: 2\n", 14,
+     "tier 'public': l needs sensitive: (the columns whose values must vary within each group)"),
+    ("tier-suppress-without-k", TIER + "    suppress: true\n", 12,
+     "tier 'public': suppress needs k (records of groups smaller than k are suppressed)"),
+    ("tier-unknown-purpose", TIER + "    purpose: cary\n", 12, "tier 'public': unknown purpose 'cary' (did you mean 'care'?)"),
     ("rule-bad-severity", BASE + "rules:\n  PA007-free-text-identifier:\n    severity: critical\n", 12,
      "rules 'PA007-free-text-identifier' severity 'critical' is not one of: info, warning, error"),
     ("purposes-not-mapping", "name: t\npurposes: [a, b]\n", 2, "purposes must be a mapping, got a list"),
@@ -121,7 +156,7 @@ MALFORMED = [
      BASE.replace("    requires: [necessity]\n", "    requires: [necessity]\n    granularity:\n      ADDRESS: [precise]\n"), 7,
      "sensitive category 'health' granularity is set for ADDRESS, which is not among its entities"),
     ("rule-unknown", BASE + "rules:\n  PA077:\n    enabled: false\n", 11,
-     "rules: unknown rule 'PA077' (rules are PA001 to PA011; see policies/README.md)"),
+     "rules: unknown rule 'PA077' (rules are PA001 to PA012; see policies/README.md)"),
 ]
 
 
@@ -308,6 +343,42 @@ def test_tiers_are_parsed(tmp_path):
     policy = load_policy(_write(tmp_path, text))
     tier = policy.tiers["public"]
     assert tier.entities == {"PERSON": "drop", "ADDRESS": "generalise"} and tier.columns == {"备注": "redact"}
+
+
+def test_tier_operator_mappings_and_risk_keys_are_parsed(tmp_path):
+    text = TIER + (
+        "    purpose: care\n"
+        "    algorithm: sm3\n"
+        "    encryption: sm4\n"
+        "    entities:\n"
+        "      PHONE_NUMBER: {op: mask, keep_first: 3, keep_last: 4, char: '#'}\n"
+        "      ADDRESS: {op: generalise, to: district}\n"
+        "      CN_RESIDENT_ID: pseudonymise\n"
+        "    columns:\n"
+        "      '备注*': encrypt\n"
+        "    default: keep\n"
+        "    quasi_identifiers: [性别, DATE_OF_BIRTH]\n"
+        "    sensitive: [HEALTH]\n"
+        "    k: 5\n"
+        "    l: 2\n"
+        "    suppress: true\n"
+    )
+    tier = load_policy(_write(tmp_path, text)).tiers["public"]
+    assert tier.entities == {"PHONE_NUMBER": "mask", "ADDRESS": "generalise", "CN_RESIDENT_ID": "pseudonymise"}
+    assert tier.entity_specs["PHONE_NUMBER"].params == {"keep_first": 3, "keep_last": 4, "char": "#"}
+    assert tier.entity_specs["ADDRESS"].params == {"to": "district"}
+    # the tier-wide algorithms are filled in where an operator does not name its own
+    assert tier.entity_specs["CN_RESIDENT_ID"].params == {"algorithm": "sm3"}
+    assert tier.column_specs["备注*"].name == "encrypt" and tier.column_specs["备注*"].params == {"algorithm": "sm4"}
+    assert tier.default.name == "keep" and tier.purpose == "care"
+    assert tier.quasi_identifiers == ("性别", "DATE_OF_BIRTH") and tier.sensitive == ("HEALTH",)
+    assert (tier.k, tier.l, tier.suppress) == (5, 2, True)
+
+
+def test_tier_defaults_are_safe(tmp_path):
+    tier = load_policy(_write(tmp_path, TIER + "    entities: {PERSON: drop}\n")).tiers["public"]
+    assert tier.default.name == "redact"  # an identifier the tier does not name never passes raw
+    assert (tier.k, tier.l, tier.suppress, tier.algorithm, tier.encryption) == (None, None, False, "sha256", "aes-gcm")
 
 
 def test_builtin_dir_ships_the_baseline_and_profiles():

@@ -311,6 +311,7 @@ class TableScanner:
                     prof.sample = mask(plan.entity, str(s[valid].iloc[0]))
                 has_finding |= valid
                 state.entity_cells[plan.entity] += int(valid.sum())
+                prof.first_row.setdefault(plan.entity, int(rows[valid].min()))
                 if plan.entity == "CN_RESIDENT_ID":
                     self._count_minors(s[valid], rows[valid])
                 if plan.entity == "ADDRESS":
@@ -325,6 +326,7 @@ class TableScanner:
         if plan.attribute:
             has_finding |= nonempty
             state.entity_cells[plan.attribute] += n_nonempty
+            prof.first_row.setdefault(plan.attribute, int(rows[nonempty].min()))
             if plan.attribute == "DATE_OF_BIRTH":
                 g, _ = attributes.date_stats(s[nonempty], bare_year=True)
                 if g:
@@ -424,6 +426,9 @@ class TableScanner:
         per_cell = pd.DataFrame({"pos": pos, "entity": spans["entity"].to_numpy()}).drop_duplicates()
         for entity, n in per_cell["entity"].value_counts().items():
             state.entity_cells[str(entity)] += int(n)
+        first = pd.Series(out_rows).groupby(spans["entity"].to_numpy(), sort=False).min()
+        for entity, row in first.items():
+            state.profile.first_row.setdefault(str(entity), int(row))
         return pd.DataFrame(
             {
                 "row": out_rows,
@@ -482,4 +487,11 @@ class TableScanner:
         for prof in res.columns:
             for w in prof.warnings:
                 res.warnings.append(f"column {prof.name!r}: {w}")
+        table = self.table
+        res.warnings.extend([w for w in table.warnings if w not in res.warnings])  # added while streaming
+        for item in table.not_examined:
+            res.not_examined.append({"source": table.source, "sheet": table.sheet, "column": None, **item})
+        if table.first_data_line is not None:
+            res.first_data_line = table.first_data_line + 1
+            res.header_line = table.header_row + 1 if table.header_row is not None else None
         return res

@@ -10,7 +10,9 @@ Public API:
     ``obj`` is a path (file or directory, recursive), a list of paths, or a pandas
     DataFrame. Raises :class:`privaudit.errors.InputError` with one readable line
     for a missing path, empty file, binary file, undecodable text, ragged CSV,
-    corrupt xlsx or unsupported extension.
+    corrupt xlsx or unsupported extension.  With a list as ``not_examined``, files
+    found in a directory that cannot be read are recorded there instead (see
+    :func:`privaudit.io.readers.read`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from privaudit.io.table import Table
 __all__ = ["Table", "read"]
 
 
-def read(obj, chunk_rows: int | None = None) -> list[Table]:  # noqa: D103 - documented above
+def read(obj, chunk_rows: int | None = None, *, not_examined: list | None = None) -> list[Table]:  # noqa: D103
     from privaudit.io.readers import read as _read
 
-    return _read(obj) if chunk_rows is None else _read(obj, chunk_rows=chunk_rows)
+    if chunk_rows is None:
+        return _read(obj, not_examined=not_examined)
+    return _read(obj, chunk_rows=chunk_rows, not_examined=not_examined)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from collections import Counter
 from collections.abc import Iterator
 
@@ -107,6 +108,22 @@ def sniff_delimiter(text: str, preferred: str = ",") -> str:
     return choice
 
 
+def line_terminator(text: str) -> str:
+    """The line terminator of the first line of ``text``: ``"\r\n"``, ``"\r"`` or ``"\n"`` (the default)."""
+    end = next((i for i, ch in enumerate(text) if ch in "\r\n"), None)
+    if end is None or text[end] == "\n":
+        return "\n"
+    return "\r\n" if text.startswith("\n", end + 1) else "\r"
+
+
+def quoting_style(text: str, delimiter: str, lines: int = 2) -> str:
+    """``"all"`` when the first ``lines`` lines quote every field, else ``"minimal"``."""
+    field = '"(?:[^"]|"")*"'
+    whole = re.compile(f"^{field}(?:{re.escape(delimiter)}{field})*$")
+    sample = [line for line in text.splitlines()[:lines] if line]
+    return "all" if sample and all(whole.match(line) for line in sample) else "minimal"
+
+
 def open_csv_table(path: str, source: str, chunk_rows: int) -> Table:
     """Inspect a delimited text file and return its lazily-read :class:`Table`."""
     size = os.path.getsize(path)
@@ -193,9 +210,13 @@ def open_csv_table(path: str, source: str, chunk_rows: int) -> Table:
         encoding=encoding,
         columns=names,
         header_row=header_line,
+        first_data_line=data_line,
         _chunks=chunks,
         warnings=warnings,
         size_hint=size,
+        delimiter=delimiter,
+        line_terminator=line_terminator(text),
+        quoting=quoting_style("\n".join(text.splitlines()[header_line:header_line + 2]), delimiter),
     )
 
 

@@ -115,6 +115,7 @@ def open_excel_tables(path: str, source: str, chunk_rows: int) -> list[Table]:
                 warnings.insert(0, f"{header_index} row(s) above the header skipped (title rows)")
             if sheet.sheet_state != "visible":
                 warnings.insert(0, f"sheet '{sheet.title}' is {sheet.sheet_state}")
+            not_examined: list[dict[str, str | None]] = []
             tables.append(
                 Table(
                     source=source,
@@ -123,10 +124,12 @@ def open_excel_tables(path: str, source: str, chunk_rows: int) -> list[Table]:
                     encoding=None,
                     columns=names,
                     header_row=header_index,
+                    first_data_line=header_index + 1,
                     _chunks=_sheet_reader(
-                        path, source, sheet.title, header_index, lo, names, chunk_rows, warnings
+                        path, source, sheet.title, header_index, lo, names, chunk_rows, warnings, not_examined
                     ),
                     warnings=warnings,
+                    not_examined=not_examined,
                     size_hint=size,
                 )
             )
@@ -140,6 +143,10 @@ def open_excel_tables(path: str, source: str, chunk_rows: int) -> list[Table]:
         raise fail(source, "no data: every sheet is empty")
     for title in empty:
         tables[0].warnings.append(f"sheet '{title}' is empty: not examined")
+        tables[0].not_examined.append(
+            {"sheet": title, "column": None, "kind": "sheet", "what": f"sheet '{title}'",
+             "why": f"empty: no filled cell in its first {MAX_LEADING_BLANK} rows (rows below are not read)"}
+        )
     return tables
 
 
@@ -152,6 +159,7 @@ def _sheet_reader(
     names: list[str],
     chunk_rows: int,
     warnings: list[str],
+    not_examined: list[dict[str, str | None]] | None = None,
 ):
     width = len(names)
     hi = lo + width
@@ -195,6 +203,12 @@ def _sheet_reader(
                 note = f"{outside} non-empty cell(s) outside the header's columns were not examined"
                 if note not in warnings:
                     warnings.append(note)
+                if not_examined is not None and not any(i.get("kind") == "cells" for i in not_examined):
+                    not_examined.append(
+                        {"sheet": title, "column": None, "kind": "cells",
+                         "what": f"{outside} non-empty cell(s) left or right of the header's columns",
+                         "why": "cells without a column header are not read"}
+                    )
         finally:
             workbook.close()
 

@@ -107,6 +107,13 @@ def _find_records(doc, path: str = "") -> list[tuple[str, list]]:
 
 
 def _load_records(path: str, source: str, encoding: str) -> tuple[list, list[str]]:
+    """The records of a .json file and the reader's warnings."""
+    records, warnings, _ = _load_document(path, source, encoding)
+    return records, warnings
+
+
+def _load_document(path: str, source: str, encoding: str) -> tuple[list, list[str], list[dict]]:
+    """The records, the warnings and what is not examined (content outside the records)."""
     with open(path, "rb") as fh:
         raw = fh.read()
     try:
@@ -120,11 +127,20 @@ def _load_records(path: str, source: str, encoding: str) -> tuple[list, list[str
     except RecursionError:
         raise fail(source, "invalid JSON: nested too deeply") from None
     warnings: list[str] = []
+    not_examined: list[dict] = []
     if isinstance(doc, dict):
         found = _find_records(doc)
         if len(found) == 1:
-            key, doc = found[0]
+            key, doc_records = found[0]
             warnings.append(f"records read from the array under key '{key}'; other top-level keys ignored")
+            others = [k for k in doc if k != key.split(".", 1)[0]]
+            if others or "." in key:
+                not_examined.append(
+                    {"sheet": None, "column": None, "kind": "keys",
+                     "what": f"JSON content outside the array under '{key}'",
+                     "why": "only the array of records is read"}
+                )
+            doc = doc_records
         else:
             doc = [doc]
             warnings.append("top-level JSON object read as a single record")
@@ -133,7 +149,7 @@ def _load_records(path: str, source: str, encoding: str) -> tuple[list, list[str
     for i, item in enumerate(doc):
         if not isinstance(item, dict):
             raise fail(source, f"element {i} of the array is not an object (expected an array of records)")
-    return doc, warnings
+    return doc, warnings, not_examined
 
 
 def open_json_table(path: str, source: str, chunk_rows: int) -> Table:
@@ -142,7 +158,7 @@ def open_json_table(path: str, source: str, chunk_rows: int) -> Table:
     The document is parsed again by every ``chunks()`` call rather than kept in memory.
     """
     encoding, size = _check_head(path, source)
-    records, warnings = _load_records(path, source, encoding)
+    records, warnings, not_examined = _load_document(path, source, encoding)
     names: dict[str, None] = {}
     for record in records:
         names.update(dict.fromkeys(flatten(record)))
@@ -164,6 +180,7 @@ def open_json_table(path: str, source: str, chunk_rows: int) -> Table:
         _chunks=chunks,
         warnings=warnings,
         size_hint=size,
+        not_examined=not_examined,
     )
 
 
@@ -226,4 +243,5 @@ def open_jsonl_table(path: str, source: str, chunk_rows: int) -> Table:
         _chunks=chunks,
         warnings=[],
         size_hint=size,
+        first_data_line=0,
     )

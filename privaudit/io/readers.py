@@ -30,7 +30,7 @@ from privaudit.io.json_reader import open_json_table, open_jsonl_table
 from privaudit.io.parquet_reader import open_parquet_table
 from privaudit.io.table import Table
 
-__all__ = ["DEFAULT_CHUNK_ROWS", "SUPPORTED_EXTENSIONS", "read", "read_dataframe", "read_file"]
+__all__ = ["DEFAULT_CHUNK_ROWS", "SUPPORTED_EXTENSIONS", "open_found", "read", "read_dataframe", "read_file"]
 
 DEFAULT_CHUNK_ROWS = 250_000
 
@@ -64,7 +64,9 @@ _ADVICE = {
 }
 
 
-def read(obj, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> list[Table]:
+def read(
+    obj, chunk_rows: int = DEFAULT_CHUNK_ROWS, *, not_examined: list[dict[str, str | None]] | None = None
+) -> list[Table]:
     """Every table in ``obj``, ready to be read lazily in chunks of ``chunk_rows`` rows.
 
     ``obj`` is a path (``str`` or ``os.PathLike``) to a file or a directory (searched
@@ -79,18 +81,25 @@ def read(obj, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> list[Table]:
     missing path, a directory without supported files, an unsupported extension,
     and a file that is empty, binary, undecodable or malformed.  Errors found only
     while streaming (a ragged row deep in a big CSV) are raised by ``chunks()``.
+
+    With a list as ``not_examined``, directory walks are lenient: a file found in a
+    directory that cannot be opened is recorded there (see :func:`open_found`) and the
+    walk goes on, and so are spreadsheets in formats privaudit cannot read (``.xls``
+    …); the tables found get ``lenient=True``.  Files named explicitly still raise.
     """
     if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int | np.integer) or chunk_rows < 1:
         raise ValueError(f"chunk_rows must be a positive integer, got {chunk_rows!r}")
     chunk_rows = int(chunk_rows)
     if isinstance(obj, pd.DataFrame):
         return [read_dataframe(obj, chunk_rows)]
+    if isinstance(obj, Table):  # already opened (e.g. the added rows of a git change)
+        return [obj]
     if isinstance(obj, str | os.PathLike):
-        return _read_path(os.fspath(obj), chunk_rows)
+        return _read_path(os.fspath(obj), chunk_rows, not_examined)
     if isinstance(obj, list | tuple):
         tables: list[Table] = []
         for item in obj:
-            tables.extend(read(item, chunk_rows))
+            tables.extend(read(item, chunk_rows, not_examined=not_examined))
         return tables
     raise TypeError(f"read() takes a path, a list of paths or a pandas DataFrame, not {type(obj).__name__}")
 
@@ -99,7 +108,7 @@ def _hidden(name: str) -> bool:
     return name.startswith((".", "~$"))
 
 
-def _read_path(given: str, chunk_rows: int) -> list[Table]:
+def _read_path(given: str, chunk_rows: int, not_examined: list[dict[str, str | None]] | None = None) -> list[Table]:
     if not os.path.exists(given):
         raise InputError(f"{given}: no such file or directory")
     if not os.path.isdir(given):
@@ -123,12 +132,40 @@ def _read_path(given: str, chunk_rows: int) -> list[Table]:
             f"{given}: no supported data files in directory{what}; looked for {' '.join(SUPPORTED_EXTENSIONS)}"
         )
     tables: list[Table] = []
+    if not_examined is not None:  # lenient: record what cannot be read, go on
+        for rel in sorted(found + skipped):
+            tables.extend(open_found(os.path.join(given, rel), chunk_rows, not_examined))
+        return tables
     for rel in sorted(found):
         tables.extend(read_file(os.path.join(given, rel), chunk_rows=chunk_rows))
     if skipped:
         for rel in sorted(skipped):
             ext = os.path.splitext(rel)[1].lower()
             tables[0].warnings.append(f"{os.path.join(given, rel)}: not examined ({_ADVICE[ext]})")
+    return tables
+
+
+def open_found(
+    path: str, chunk_rows: int, not_examined: list[dict[str, str | None]], source: str | None = None
+) -> list[Table]:
+    """The tables of a file found by a directory walk or a glob, opened leniently.
+
+    A file that cannot be opened (unsupported type, empty, corrupt ...) gives no table:
+    it is appended to ``not_examined`` as ``{"source", "sheet": None, "column": None,
+    "kind": "file", "what": "file", "why"}`` instead of raising.  The tables returned
+    have ``lenient=True`` (a read error while streaming them is recorded, not raised).
+    """
+    source = path if source is None else source
+    try:
+        tables = read_file(path, source, chunk_rows=chunk_rows)
+    except InputError as exc:
+        why = str(exc).removeprefix(f"{source}: ")
+        not_examined.append(
+            {"source": source, "sheet": None, "column": None, "kind": "file", "what": "file", "why": why}
+        )
+        return []
+    for table in tables:
+        table.lenient = True
     return tables
 
 

@@ -1,0 +1,1 @@
+"""Continuous-integration support: baselines, incremental scans of git changes, reports for CI."""
