@@ -1,11 +1,16 @@
 """Free-text path alone on the 1M register's 备注 column (draft for benchmarks/; by helper freetext): distinct cells, RE2 prefilter, find() on the passing cells; best of 3, CPU seconds."""
-import sys, time
-import pyarrow.csv as pv, pyarrow.compute as pc, pandas as pd
+import sys
+import time
+
+import pyarrow.compute as pc
+import pyarrow.csv as pv
+
 import privaudit.detect.freetext as f
+
 tab = pv.read_csv(sys.argv[1] if len(sys.argv) > 1 else "benchmarks/.cache/register_1m.csv", convert_options=pv.ConvertOptions(include_columns=["备注"], column_types={"备注": "string"}))
 arr = tab.column("备注").combine_chunks()
 best = {}
-for rep in range(3):
+for _rep in range(3):
     f._CACHE.clear()
     t0 = time.process_time()
     uniq = pc.unique(arr)
