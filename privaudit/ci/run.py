@@ -299,7 +299,8 @@ def execute(settings: ScanSettings, stack: contextlib.ExitStack) -> ScanOutcome:
         chunk_rows=settings.chunk_rows,
         **ci.scan_kwargs(on_findings if findings_handle is not None else None),
     )
-    result.not_examined[:0] = inputs.not_examined
+    # changed files (--since/--staged) that could not be examined come first, then found files
+    result.not_examined[:0] = [*(ci.not_examined if incremental else []), *inputs.not_examined]
     violations: list[Any] = []
     if policy is not None:
         from privaudit.policy import audit
