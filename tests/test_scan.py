@@ -184,3 +184,14 @@ def test_headerless_dates_spanning_generations_are_birth_dates():
     )
     got = {c.name: c.primary for c in privaudit.scan(frame).datasets[0].columns}
     assert got == {"字段1": "DATE_OF_BIRTH", "字段2": None}
+
+
+def test_age_bands_under_a_birth_date_header_count_as_year_granularity():
+    """A generalised birth-date column (age bands) is not mistaken for day precision."""
+    import privaudit
+
+    frame = pd.DataFrame({"姓名": ["王建国", "李秀英", "张伟"], "出生日期": ["70-79", "80-89", "90+"]})
+    col = privaudit.scan(frame).datasets[0].column("出生日期")
+    assert col.granularity.get("DATE_OF_BIRTH") == "year"
+    days = privaudit.scan(pd.DataFrame({"出生日期": ["1949-12-31", "1950-01-02", "1960-05-05"]})).datasets[0]
+    assert days.column("出生日期").granularity.get("DATE_OF_BIRTH") == "day"

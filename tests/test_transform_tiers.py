@@ -353,15 +353,7 @@ def test_every_shipped_tier_passes_the_audit_of_its_purpose(tmp_path, example, p
         scanned = privaudit.scan(files, today=REFERENCE_DATE)
         # no purpose on the tier: the policy's datasets: mapping (the output keeps the file name)
         errors = [v for v in audit(scanned, policy, purpose=tier.purpose, today=REFERENCE_DATE) if v.severity == "error"]
-        # Known gap: the scanner does not rate age bands (70-79) under a birth-date header, and
-        # an unrated column counts as day precision; bands are coarser than the year allowed.
-        views = {(v.table.sheet): v.frame for v in result.views}
-        gap = [
-            v for v in errors
-            if v.rule == "PA003-granularity" and tier.entity_specs["DATE_OF_BIRTH"].params.get("to") == "age_band"
-            and views[v.sheet][v.column].dropna().str.match(AGE_BAND).all()
-        ]
-        assert [v for v in errors if v not in gap] == [], (name, [v.message for v in errors])
+        assert errors == [], (name, [v.message for v in errors])
         for table, view in zip(raw, result.views, strict=True):  # rows: same order, only suppressed ones missing
             frame = table.to_frame()
             assert view.frame.index.isin(frame.index).all() and view.frame.index.is_monotonic_increasing

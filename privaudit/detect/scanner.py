@@ -37,6 +37,8 @@ _SCORE_WHOLE = 0.95
 #: Cells starting or ending with white space as ``str.strip`` sees it (RE2's ``\s`` is ASCII only).
 _WS = r"[\s\x0b\x1c-\x1f\x85\p{Z}]"
 _PADDED = f"^{_WS}|{_WS}$"
+#: A generalised birth date: an age band such as ``70-79``, ``70～79岁`` or ``80+``.
+_AGE_BAND = r"\s*[0-9]{1,3}\s*(?:[-–~～至]\s*[0-9]{1,3}|\+|以上)\s*岁?\s*"
 
 FindingsSink = Callable[[pd.DataFrame], None]
 #: Columns of chunks at least this long are scanned on a small thread pool: the
@@ -329,6 +331,8 @@ class TableScanner:
             prof.first_row.setdefault(plan.attribute, int(rows[nonempty].min()))
             if plan.attribute == "DATE_OF_BIRTH":
                 g, _ = attributes.date_stats(s[nonempty], bare_year=True)
+                if g is None and _arrow.fullmatch(s[nonempty], _AGE_BAND).all():
+                    g = "year"  # age bands (70-79) are coarser than a birth year: the coarsest level
                 if g:
                     state.granularity["DATE_OF_BIRTH"].add(g)
             rest = np.zeros(len(s), dtype=bool) if plan.date_like else rest
