@@ -1,6 +1,6 @@
 """Speed of privaudit.transform.crypto on 1,000,000 values, ~all distinct.
 
-Run: cd /work/main && /work/venv/bin/python /work/notes/crypto-risk-speed.py
+Run: python benchmarks/crypto_speed.py
 Prints, per operation, the best of 3 runs (wall and CPU seconds) — the machine is shared.
 """
 

@@ -1,4 +1,7 @@
-"""Free-text path alone on the 1M register's 备注 column (draft for benchmarks/; by helper freetext): distinct cells, RE2 prefilter, find() on the passing cells; best of 3, CPU seconds."""
+"""Free-text path alone on the 1M register's 备注 column: distinct cells, RE2 prefilter, find() on the passing cells; best of 3, CPU seconds.
+
+Run: python benchmarks/freetext_speed.py [FILE]  (FILE defaults to benchmarks/.cache/register_1m.csv)
+"""
 import sys
 import time
 
