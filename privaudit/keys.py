@@ -24,6 +24,7 @@ import hashlib
 import hmac
 import os
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -117,10 +118,43 @@ def fingerprint(key: bytes, value: str, algorithm: str = "sha256", length: int =
 
 def fingerprint_series(key: bytes, values: pd.Series, algorithm: str = "sha256", length: int = 16) -> pd.Series:
     """Vectorised :func:`fingerprint` (each distinct value is hashed once); missing values stay missing."""
-    algorithm = _check_algorithm(algorithm)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    digest = hmac.digest
-    table = [digest(key, str(v).encode("utf-8"), algorithm)[:length].hex() for v in uniques]
+    digests = PrefixedHmac(key, algorithm).many((str(v).encode("utf-8") for v in uniques), length)
+    table = [digests[i : i + length].hex() for i in range(0, len(digests), length)]
     # code -1 (missing) indexes the trailing None
     mapped = np.array([*table, None], dtype=object)[codes]
     return pd.Series(mapped, index=values.index, dtype="object")
+
+
+class PrefixedHmac:
+    """HMAC (RFC 2104) of ``prefix + message`` for many messages under one key.
+
+    The inner and outer pad states are hashed once, so each message costs two
+    hash-state copies: the same function as ``hmac.digest(key, prefix + message,
+    algorithm)``, several times faster per message than the one-shot call.
+    """
+
+    def __init__(self, key: bytes, algorithm: str = "sha256", prefix: bytes = b""):
+        algorithm = check_algorithm(algorithm)
+        block_size = hashlib.new(algorithm).block_size
+        if len(key) > block_size:
+            key = hashlib.new(algorithm, key).digest()
+        block = key.ljust(block_size, b"\0")
+        self._inner = hashlib.new(algorithm, bytes(b ^ 0x36 for b in block) + prefix)
+        self._outer = hashlib.new(algorithm, bytes(b ^ 0x5C for b in block))
+
+    def many(self, messages: Iterable[bytes | None], length: int) -> bytes:
+        """The first ``length`` bytes of each message's HMAC, concatenated (None: zero bytes)."""
+        inner, outer = self._inner.copy, self._outer.copy
+        out = bytearray()
+        blank = bytes(length)
+        for message in messages:
+            if message is None:
+                out += blank
+                continue
+            i = inner()
+            i.update(message)
+            o = outer()
+            o.update(i.digest())
+            out += o.digest()[:length]
+        return bytes(out)

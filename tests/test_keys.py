@@ -7,6 +7,8 @@ import hmac
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from privaudit.errors import PrivauditError
 from privaudit.keys import (
@@ -142,3 +144,22 @@ def test_fingerprints():
     out = fingerprint_series(RAW, values)
     assert out.tolist() == [fingerprint(RAW, "a"), None, fingerprint(RAW, "b"), fingerprint(RAW, "a")]
     assert out.index.equals(values.index)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.binary(min_size=1, max_size=200),
+    st.binary(max_size=8),
+    st.lists(st.one_of(st.none(), st.binary(max_size=40)), max_size=6),
+    st.sampled_from(["sha256", "sm3"]),
+    st.integers(1, 32),
+)
+def test_prefixed_hmac_equals_hmac_digest(key, prefix, messages, algorithm, length):
+    """The shared precomputed-pad HMAC is the standard HMAC (long keys hashed first)."""
+    from privaudit.keys import PrefixedHmac
+
+    got = PrefixedHmac(key, algorithm, prefix).many(messages, length)
+    want = b"".join(
+        bytes(length) if m is None else hmac.digest(key, prefix + m, algorithm)[:length] for m in messages
+    )
+    assert got == want

@@ -22,7 +22,6 @@ a guessed ID number against a baseline file.
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -35,7 +34,7 @@ import pyarrow.compute as pc
 
 from privaudit import _arrow
 from privaudit.identifiers import MODULES, cn_resident_id
-from privaudit.keys import derive, fingerprint
+from privaudit.keys import PrefixedHmac, derive, fingerprint
 
 StreamKey = tuple
 MINORS: StreamKey = ("minors",)
@@ -102,22 +101,12 @@ class ValueHasher:
     def __init__(self, key: bytes, algorithm: str = "sha256"):
         self.algorithm = algorithm
         self._sub = derive(key, "baseline", algorithm)
-        proto = hashlib.new(algorithm)
-        block = self._sub.ljust(proto.block_size, b"\0")
-        self._inner = hashlib.new(algorithm, bytes(b ^ 0x36 for b in block) + b"value\x1f")
-        self._outer = hashlib.new(algorithm, bytes(b ^ 0x5C for b in block))
+        self._hmac = PrefixedHmac(self._sub, algorithm, b"value\x1f")
 
     def values(self, texts: Sequence[str]) -> np.ndarray:
         """Fingerprints (uint64) of already normalised ``texts``."""
-        inner, outer = self._inner, self._outer
-        out = bytearray()
-        for text in texts:
-            i = inner.copy()
-            i.update(text.encode("utf-8"))
-            o = outer.copy()
-            o.update(i.digest())
-            out += o.digest()[:8]
-        return np.frombuffer(bytes(out), dtype=">u8").astype(np.uint64)
+        digests = self._hmac.many((text.encode("utf-8") for text in texts), 8)
+        return np.frombuffer(digests, dtype=">u8").astype(np.uint64)
 
     def group_id(self, *parts: str | None) -> str:
         """The keyed id of a baseline group (path, sheet, column, rule, entity)."""

@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -141,29 +140,13 @@ def _normalised(distinct: pa.Array, entity: str | None) -> list[bytes]:
     return out
 
 
-def _hmac_many(key: bytes, prefix: bytes, messages: list[bytes]) -> bytes:
-    """HMAC-SHA256(key, prefix + message) of every message, concatenated (32 bytes each);
-    the pad states are hashed once."""
-    block = (hashlib.sha256(key).digest() if len(key) > 64 else key).ljust(64, b"\0")
-    inner = hashlib.sha256(bytes(b ^ 0x36 for b in block) + prefix).copy
-    outer = hashlib.sha256(bytes(b ^ 0x5C for b in block)).copy
-    out = bytearray()
-    for message in messages:
-        i = inner()
-        i.update(message)
-        o = outer()
-        o.update(i.digest())
-        out += o.digest()
-    return bytes(out)
-
-
 def _batch(key: bytes, entity: str | None, distinct: pa.Array, params: Mapping[str, Any], today: dt.date) -> _Batch:
     """Four keyed 64-bit words per distinct value: HMAC-SHA256(derive(key, "surrogate"),
     entity + 0x1f + normalised value)."""
-    from privaudit.keys import derive
+    from privaudit.keys import PrefixedHmac, derive
 
     messages = _normalised(distinct, entity)
-    digests = _hmac_many(derive(key, "surrogate"), (entity or "").encode() + b"\x1f", messages)
+    digests = PrefixedHmac(derive(key, "surrogate"), "sha256", (entity or "").encode() + b"\x1f").many(messages, 32)
     words = np.frombuffer(digests, dtype="<u8").reshape(len(messages), 4)
     return _Batch(distinct, messages, words, params, today)
 
