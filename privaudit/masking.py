@@ -96,7 +96,7 @@ def mask_series(
         codes, uniques = pd.factorize(texts, use_na_sentinel=True)
         if len(uniques) < 0.5 * len(texts) and (codes >= 0).all():
             masked = mask_series(entity, pd.Series(uniques, dtype="str"), keep=keep, char=char)
-            return pd.Series(masked.to_numpy()[codes], index=texts.index, dtype="str")
+            return pd.Series(_arrow.arrow(masked).take(pa.array(codes)), index=texts.index, dtype="str")
     out = _mask_distinct(entity, texts, keep, char)
     empty = (texts.str.len() == 0).to_numpy()
     if empty.any():  # as mask(): nothing to hide
