@@ -294,11 +294,15 @@ class _Validator:
         value = m.get(key)
         if value is None:
             return None
+        return self.choice(value, m.val_loc(key), choices, what)
+
+    def choice(self, value: Any, loc: Loc, choices: Iterable[str], what: str, suggest: bool = True) -> str | None:
+        """``value`` if it is one of ``choices``, else an error at ``loc`` (with a did-you-mean hint)."""
         choices = tuple(choices)
         if not isinstance(value, str) or value not in choices:
             shown = repr(value) if isinstance(value, str) else _typename(value)
-            hint = _suggest(value, choices) if isinstance(value, str) else ""
-            self.err(m.val_loc(key), f"{what} {shown} is not one of: {', '.join(choices)}{hint}")
+            hint = _suggest(value, choices) if isinstance(value, str) and suggest else ""
+            self.err(loc, f"{what} {shown} is not one of: {', '.join(choices)}{hint}")
             return None
         return value
 
@@ -789,12 +793,7 @@ class _Validator:
             return value
         if key == "algorithm":
             choices = PSEUDONYM_ALGORITHMS if op == "pseudonymise" else ENCRYPTION_ALGORITHMS
-            if not isinstance(value, str) or value not in choices:
-                shown = repr(value) if isinstance(value, str) else _typename(value)
-                hint = _suggest(value, choices) if isinstance(value, str) else ""
-                self.err(loc, f"{where} {shown} is not one of: {', '.join(choices)}{hint}")
-                return None
-            return value
+            return self.choice(value, loc, choices, where)
         if key == "length":
             lo, hi = TOKEN_BYTES
             if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
@@ -812,11 +811,7 @@ class _Validator:
                 return None
             return value
         if key == "level":
-            if value not in GENERALISE_REGION_LEVELS:
-                shown = repr(value) if isinstance(value, str) else _typename(value)
-                self.err(loc, f"{where} {shown} is not one of: {', '.join(GENERALISE_REGION_LEVELS)}")
-                return None
-            return value
+            return self.choice(value, loc, GENERALISE_REGION_LEVELS, where, suggest=False)
         # generalise to:
         entities = (entity,) if entity in GENERALISE_TO else tuple(GENERALISE_TO)
         numeric_ok = any(e in GENERALISE_NUMERIC for e in entities)
@@ -826,12 +821,7 @@ class _Validator:
             self.err(loc, f"{where}: {value} is not a level of {'/'.join(entities)}")
             return None
         levels = tuple(dict.fromkeys(level for e in entities for level in GENERALISE_TO[e]))
-        if not isinstance(value, str) or value not in levels:
-            shown = repr(value) if isinstance(value, str) else _typename(value)
-            hint = _suggest(value, levels) if isinstance(value, str) else ""
-            self.err(loc, f"{where} {shown} is not one of: {', '.join(levels)}{hint}")
-            return None
-        return value
+        return self.choice(value, loc, levels, where)
 
 
 def parse_period(value: Any) -> Period | None:
