@@ -37,7 +37,7 @@ from _labels import Cell, Damaged, Dataset, Piece, compose, whole, write_labels 
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CACHE = ROOT / "benchmarks" / ".cache"
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 
 # --------------------------------------------------------------------------- constants
 
@@ -867,10 +867,11 @@ class Gen:
         return luhn_complete(f"{day:%Y%m%d}" + self.digits(10))
 
     def archive_code(self) -> str:
-        """18 digits that look like an ID (valid region and date) but fail the check."""
+        """18 digits that look like an ID (valid region and date) but fail the check —
+        both the resident-ID check and the credit-code check (18 digits can be a USCC)."""
         body = f"{self.region_code()}{self.birth_date(20, 80):%Y%m%d}{self.digits(3)}"
-        good = id_check(body)
-        return body + self.pick([c for c in "0123456789" if c != good])
+        valid = {id_check(body), uscc_check(body)}
+        return body + self.pick([c for c in "0123456789" if c not in valid])
 
     def fake_segment_number(self) -> str:
         """11 digits starting with a never-assigned segment (154, 160, 179, 194 …)."""
